@@ -1,0 +1,109 @@
+"""`make bench`: timings and accuracy of foamline's building blocks, printed as tables.
+
+Speed matters because a sweep evaluates these functions millions of times; accuracy is shown
+against the reference values the tests also use. Run: `make bench` (or python benchmarks/run.py).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from foamline import load_recipe
+from foamline.materials import (
+    fluid_density,
+    glass_transition,
+    melt_density,
+    polymer,
+    saturation_pressure,
+    surface_tension,
+    vapour_pressure,
+    viscosity,
+    zero_shear_viscosity,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def median_time(fn: Callable[[], object], repeat: int = 7, number: int = 200) -> float:
+    """Median wall time of one call, s, over ``repeat`` batches of ``number`` calls."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        samples.append((time.perf_counter() - start) / number)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    console = Console()
+    pes = polymer("PES")
+    dissolved = {"CO2": 0.025, "H2O": 0.005}
+    T, P = 583.15, 200e5
+    example = ROOT / "examples" / "pes_mf_co2_water.toml"
+
+    timings = Table(title="Property calls (median of 7 x 200 calls)", title_justify="left")
+    timings.add_column("call")
+    timings.add_column("time per call [us]", justify="right")
+    cases: list[tuple[str, Callable[[], object], int]] = [
+        ("melt_density(PES, 310 C, 200 bar)", lambda: melt_density(pes, T, P), 200),
+        (
+            "zero_shear_viscosity(PES, + CO2/H2O)",
+            lambda: zero_shear_viscosity(pes, T, P, dissolved),
+            200,
+        ),
+        ("viscosity(PES, 100 1/s, + CO2/H2O)", lambda: viscosity(pes, T, 100.0, P, dissolved), 200),
+        ("glass_transition(PES, CO2/H2O)", lambda: glass_transition(pes, dissolved), 200),
+        ("saturation_pressure(PES, CO2/H2O)", lambda: saturation_pressure(pes, dissolved, T), 200),
+        ("surface_tension(PES, CO2/H2O)", lambda: surface_tension(pes, T, dissolved), 50),
+        ("fluid_density(CO2) [CoolProp]", lambda: fluid_density("CO2", T, P), 200),
+        ("vapour_pressure(H2O) [CoolProp]", lambda: vapour_pressure("H2O", T), 200),
+        ("load_recipe(example a)", lambda: load_recipe(example), 5),
+    ]
+    for label, fn, number in cases:
+        timings.add_row(label, f"{median_time(fn, number=number) * 1e6:,.1f}")
+    console.print(timings)
+
+    accuracy = Table(title="Accuracy against reference values", title_justify="left")
+    for column in ("quantity", "reference", "foamline", "rel. error", "source"):
+        accuracy.add_column(column)
+    checks = [
+        (
+            "CO2 density 25 C, 100 bar [kg/m3]",
+            817.63,
+            fluid_density("CO2", 298.15, 100e5),
+            "CoolProp documentation",
+        ),
+        ("water p_sat 100 C [bar]", 1.014, vapour_pressure("H2O", 373.15) / 1e5, "IAPWS-95"),
+        (
+            "PS eta0 200 C [kPa s]",
+            5.6,
+            zero_shear_viscosity(polymer("PS"), 473.15, 0.0) / 1e3,
+            "Vietri 2011 Cross-WLF",
+        ),
+        (
+            "PS density 200 C [kg/m3]",
+            970.0,
+            melt_density(polymer("PS"), 473.15, 1e5),
+            "Danner & High Tait",
+        ),
+        (
+            "PS Tg, 5 wt% CO2, z=2 [K]",
+            329.0,
+            glass_transition(polymer("PS"), {"CO2": 0.05 / 0.95}),
+            "Chow (materials.md 8)",
+        ),
+    ]
+    for label, ref, got, source in checks:
+        accuracy.add_row(label, f"{ref:.4g}", f"{got:.4g}", f"{(got - ref) / ref:+.2%}", source)
+    console.print(accuracy)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m foamline`` runs the command line."""
+
+from foamline.cli import main
+
+main()

@@ -1,0 +1,197 @@
+"""The ``foamline`` command line.
+
+Every command exits 0 on success and 2 on bad input, with one plain sentence per problem on
+stderr and no traceback (``foamline.errors``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from foamline.errors import FoamlineError
+from foamline.materials import library
+from foamline.materials.glass_transition import glass_transition
+from foamline.materials.solubility import saturation_pressure
+from foamline.recipe import Recipe, load_recipe
+from foamline.units import display
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="foamline: simulate, measure and check foam-extruded porous membranes.",
+)
+materials_app = typer.Typer(no_args_is_help=True, help="The materials library.")
+app.add_typer(materials_app, name="materials")
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _c(kelvin: float | None) -> str:
+    return "" if kelvin is None else f"{kelvin - 273.15:.0f}"
+
+
+@materials_app.command("list")
+def materials_list() -> None:
+    """List the polymers and fluids of the library."""
+    table = Table(title="Polymers", title_justify="left")
+    for column in (
+        "name",
+        "polymer",
+        "family",
+        "claim 5/11 family",
+        "morphology",
+        "Tg [C]",
+        "Tm [C]",
+        "processing [C]",
+    ):
+        table.add_column(column)
+    for p in library.polymers():
+        table.add_row(
+            p.name,
+            p.info["full_name"],
+            p.family,
+            "yes" if p.family in library.CLAIM_FAMILIES else "no (reference)",
+            p.info["morphology"],
+            _c(p["Tg"]),
+            _c(p.get("Tm")),
+            f"{_c(p['T_process_min'])}-{_c(p['T_process_max'])}",
+        )
+    console.print(table)
+    table = Table(title="Fluids", title_justify="left")
+    for column in ("name", "fluid", "M [g/mol]", "Tc [C]", "pc [bar]", "CoolProp"):
+        table.add_column(column)
+    for f in library.fluids():
+        table.add_row(
+            f.name,
+            f.info["full_name"],
+            f"{f['M'] * 1e3:.3f}",
+            _c(f["Tc"]),
+            f"{f['pc'] / 1e5:.1f}",
+            f.coolprop_name,
+        )
+    console.print(table)
+
+
+def _values_table(title: str, values: dict[str, library.Value]) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in ("property", "value", "unit", "flag", "source"):
+        table.add_column(column, overflow="fold")
+    for key, v in values.items():
+        table.add_row(key, f"{v.value:.6g}", v.unit, v.flag, v.source)
+    return table
+
+
+@materials_app.command("show")
+def materials_show(
+    name: Annotated[str, typer.Argument(help="polymer or fluid name, e.g. PES or CO2")],
+) -> None:
+    """Every property of a polymer or fluid, with value, unit, flag and source."""
+    try:
+        material = library.polymer(name)
+    except FoamlineError:
+        material = None
+    if material is None:
+        f = library.fluid(name)
+        console.print(
+            f"[bold]{f.name}[/bold]: {f.info['full_name']} (CoolProp '{f.coolprop_name}')"
+        )
+        console.print(_values_table("Values", dict(f.values)))
+        return
+    p = material
+    console.print(
+        f"[bold]{p.name}[/bold]: {p.info['full_name']}; family {p.family}; {p.info['morphology']}; "
+        f"density model {p.info['density_model']}, viscosity model {p.info['viscosity_model']}"
+    )
+    console.print(_values_table("Values", dict(p.values)))
+    for f in library.fluids():
+        pair = library.pair(p.name, f.name)
+        basis = ", ".join(pair.info["basis"])
+        model = pair.info.get("model", "henry")
+        console.print(
+            _values_table(f"{f.name} in {p.name} (model {model}; from {basis})", dict(pair.values))
+        )
+
+
+def _recipe_summary(recipe: Recipe) -> Table:
+    polymer = recipe.polymer_material
+    t0 = recipe.extruder.initial_processing_temperature
+    loadings = recipe.loadings
+    table = Table(title=f"Recipe: {recipe.name}", title_justify="left")
+    table.add_column("item")
+    table.add_column("value")
+    table.add_row("polymer", f"{polymer.name} ({polymer.info['full_name']}, {polymer.family})")
+    for name, w in loadings.items():
+        table.add_row(f"loading {name}", f"{100 * w:.3g} wt% of polymer")
+    table.add_row("throughput", display(recipe.extruder.throughput, "mass_flow"))
+    table.add_row("initial processing temperature", display(t0, "temperature"))
+    table.add_row(
+        "saturation pressure at that temperature",
+        display(saturation_pressure(polymer, loadings, t0), "pressure"),
+    )
+    table.add_row(
+        "Tg of the gas-laden melt (Chow)",
+        display(glass_transition(polymer, loadings), "temperature"),
+    )
+    table.add_row(
+        "line",
+        "two melt pumps (patented)" if recipe.two_pump_line else "single melt pump (prior art)",
+    )
+    hx = recipe.heat_exchanger
+    table.add_row(
+        "heat exchanger",
+        "none"
+        if hx is None
+        else f"{display(hx.length, 'length')} x {display(hx.bore, 'length')}, wall "
+        f"{display(hx.wall_temperature, 'temperature')}, mixer {hx.mixer.type}"
+        + (f" x {hx.mixer.elements}" if hx.mixer.elements else ""),
+    )
+    die = recipe.die
+    table.add_row(
+        "die",
+        f"{die.type}, {display(die.width, 'length')} x "
+        f"{display(die.gap, 'length')}, land {display(die.land_length, 'length')}",
+    )
+    table.add_row(
+        "reinforcement",
+        "none"
+        if recipe.reinforcement is None
+        else f"{recipe.reinforcement.structure} {recipe.reinforcement.material}",
+    )
+    return table
+
+
+@app.command()
+def validate(
+    recipe: Annotated[Path, typer.Argument(help="recipe TOML file")],
+) -> None:
+    """Check every field of a recipe; print it in SI-checked units, or each problem in one line."""
+    loaded = load_recipe(recipe)
+    console.print(_recipe_summary(loaded))
+    console.print(f"{recipe}: valid ({loaded.schema_})")
+
+
+def main() -> None:
+    """Entry point: run the app; a :class:`FoamlineError` becomes its sentences and exit 2.
+
+    Usage errors (unknown command, missing argument) are reported by typer, also with exit 2.
+    """
+    try:
+        app()
+    except FoamlineError as exc:
+        for problem in exc.problems:
+            err_console.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

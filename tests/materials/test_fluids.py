@@ -1,0 +1,56 @@
+"""Fluid properties from CoolProp, checked against published reference values."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from foamline.errors import MaterialError
+from foamline.materials import fluid_density, is_dense, vapour_pressure, water_surface_tension
+
+
+def test_co2_density_matches_coolprop_documentation() -> None:
+    # CoolProp docs, "Examples": PropsSI('D','T',298.15,'P',100e5,'CO2') = 817.63 kg/m3.
+    assert fluid_density("CO2", 298.15, 100e5) == pytest.approx(817.63, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("T_C", "p_bar", "tol"),
+    [(100.0, 1.014, 0.001), (200.0, 15.55, 0.01), (250.0, 39.76, 0.01)],
+)
+def test_water_vapour_pressure_steam_table(T_C: float, p_bar: float, tol: float) -> None:
+    # IAPWS-95 (materials.md section 1): 0.1014 MPa at 100 C, 1.555 at 200 C, 3.976 at 250 C.
+    assert vapour_pressure("H2O", T_C + 273.15) / 1e5 == pytest.approx(p_bar, abs=tol)
+
+
+@pytest.mark.parametrize("T_K", [345.0, 355.0, 365.0])
+def test_water_vapour_pressure_agrees_with_nist_antoine(T_K: float) -> None:
+    # NIST WebBook Antoine constants (Bridgeman & Aldrich 1964), 344-373 K:
+    # log10(P/bar) = 5.08354 - 1663.125 / (T - 45.622). The fit itself is good to ~0.2 %.
+    antoine = 10 ** (5.08354 - 1663.125 / (T_K - 45.622)) * 1e5
+    assert vapour_pressure("water", T_K) == pytest.approx(antoine, rel=0.005)
+
+
+def test_no_vapour_pressure_cap_above_the_critical_point() -> None:
+    assert math.isinf(vapour_pressure("H2O", 380 + 273.15))  # water Tc = 373.9 C
+    assert math.isinf(vapour_pressure("CO2", 200 + 273.15))  # CO2 Tc = 31.0 C
+
+
+def test_vapour_pressure_below_triple_point_is_a_clear_error() -> None:
+    with pytest.raises(MaterialError, match="triple point"):
+        vapour_pressure("CO2", 150.0)
+
+
+@pytest.mark.parametrize(
+    ("T_C", "sigma_mN_m"), [(0.01, 75.65), (25.0, 71.97), (100.0, 58.91), (200.0, 37.67)]
+)
+def test_water_surface_tension_iapws_table(T_C: float, sigma_mN_m: float) -> None:
+    # IAPWS R1-76(2014), table of recommended values; the release quotes these to 0.01 mN/m.
+    assert water_surface_tension(T_C + 273.15) * 1e3 == pytest.approx(sigma_mN_m, abs=0.02)
+
+
+def test_co2_in_a_cooled_pump_head_is_dense_but_not_in_a_warm_low_pressure_one() -> None:
+    # 5 C and 250 bar: compressed liquid (about 1019 kg/m3); 60 C and 50 bar: a gas.
+    assert is_dense("CO2", 278.15, 250e5)
+    assert not is_dense("CO2", 333.15, 50e5)
