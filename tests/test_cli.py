@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+import tomli_w
 
+from foamline.cli import main
 from foamline.materials import CLAIM_FAMILIES, fluids, polymers
+from tests.test_recipe import BAD_RECIPES
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "foamline", *args],
+    """Run ``foamline ARGS`` in this process (importing CoolProp costs 2 s per subprocess)."""
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+    code = 0 if code is None else code if isinstance(code, int) else 1
+    return subprocess.CompletedProcess(["foamline", *args], code, out.getvalue(), err.getvalue())
+
+
+def test_module_entry_point_runs_as_a_process() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "foamline", "no-such-command"],
         capture_output=True,
         text=True,
         timeout=120,
         env={**os.environ, "COLUMNS": "200"},
     )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
 
 
 def test_materials_list_names_every_polymer_and_fluid() -> None:
@@ -96,3 +116,19 @@ def test_no_fluids_at_all_exits_2(tmp_path: Path, example_path: Path) -> None:
 def test_usage_errors_exit_2() -> None:
     assert run("validate").returncode == 2
     assert run("no-such-command").returncode == 2
+
+
+@pytest.mark.parametrize(("label", "mutate", "words"), BAD_RECIPES, ids=[b[0] for b in BAD_RECIPES])
+def test_validate_each_kind_of_bad_recipe(
+    tmp_path: Path, example_dict: dict, label: str, mutate, words: list[str]
+) -> None:
+    mutate(example_dict)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(tomli_w.dumps(example_dict))
+    result = run("validate", str(bad))
+    assert result.returncode == 2, result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    for word in words:
+        assert word in errors[0], (word, errors[0])

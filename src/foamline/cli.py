@@ -180,13 +180,14 @@ def validate(
     console.print(f"{recipe}: valid ({loaded.schema_})")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a :class:`FoamlineError` becomes its sentences and exit 2.
 
     Usage errors (unknown command, missing argument) are reported by typer, also with exit 2.
+    ``argv`` defaults to the process arguments; it is given in-process by the tests.
     """
     try:
-        app()
+        app(args=argv, prog_name="foamline")
     except FoamlineError as exc:
         for problem in exc.problems:
             err_console.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
