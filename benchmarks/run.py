@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from foamline import load_recipe
+from foamline.line import run_line
 from foamline.materials import (
     fluid_density,
     glass_transition,
@@ -47,6 +48,7 @@ def main() -> None:
     dissolved = {"CO2": 0.025, "H2O": 0.005}
     T, P = 583.15, 200e5
     example = ROOT / "examples" / "pes_mf_co2_water.toml"
+    recipe = load_recipe(example)
 
     timings = Table(title="Property calls (median of 7 x 200 calls)", title_justify="left")
     timings.add_column("call")
@@ -63,8 +65,9 @@ def main() -> None:
         ("saturation_pressure(PES, CO2/H2O)", lambda: saturation_pressure(pes, dissolved, T), 200),
         ("surface_tension(PES, CO2/H2O)", lambda: surface_tension(pes, T, dissolved), 50),
         ("fluid_density(CO2) [CoolProp]", lambda: fluid_density("CO2", T, P), 200),
-        ("vapour_pressure(H2O) [CoolProp]", lambda: vapour_pressure("H2O", T), 200),
+        ("vapour_pressure(H2O) [spline of CoolProp]", lambda: vapour_pressure("H2O", T), 200),
         ("load_recipe(example a)", lambda: load_recipe(example), 5),
+        ("run_line(example a) [120 steps per unit]", lambda: run_line(recipe), 1),
     ]
     for label, fn, number in cases:
         timings.add_row(label, f"{median_time(fn, number=number) * 1e6:,.1f}")

@@ -80,10 +80,10 @@ def test_validate_good_recipe(example_path: Path) -> None:
         (('name = "PES"', 'name = "PESS"'), "unknown polymer"),
         (('throughput = "10 kg/h"', 'throughput = "-10 kg/h"'), "greater than 0"),
         (('throughput = "10 kg/h"', 'throughput = "12 bar"'), "units of pressure"),
-        (('gap = "0.3 mm"', 'gap = "0 mm"'), "die.gap"),
+        (('gap = "0.45 mm"', 'gap = "0 mm"'), "die.gap"),
         (
             (
-                'initial_processing_temperature = "350 degC"',
+                'initial_processing_temperature = "380 degC"',
                 'initial_processing_temperature = "180 degC"',
             ),
             "glass transition",

@@ -17,11 +17,12 @@ def test_example_loads_and_converts_units_to_si(example_path: Path) -> None:
     recipe = load_recipe(example_path)
     assert recipe.polymer.name == "PES"
     assert recipe.extruder.throughput == pytest.approx(10 / 3600)  # 10 kg/h in kg/s
-    assert recipe.extruder.initial_processing_temperature == pytest.approx(623.15)
+    assert recipe.extruder.initial_processing_temperature == pytest.approx(653.15)
     assert recipe.melt_pump_1.displacement == pytest.approx(10e-6)  # 10 cm3/rev in m3/rev
     assert recipe.extruder.screw_speed == pytest.approx(1.0)  # 60 rpm in rev/s
-    assert recipe.melt_pump_1.outlet_pressure == pytest.approx(260e5)
-    assert recipe.die.gap == pytest.approx(0.3e-3)
+    assert recipe.melt_pump_1.outlet_pressure == pytest.approx(330e5)
+    assert recipe.die.gap == pytest.approx(0.45e-3)
+    assert recipe.melt_pump_1.max_pressure == pytest.approx(400e5)  # a default, converted
     assert recipe.loadings == pytest.approx({"CO2": 0.025, "H2O": 0.005})
     assert recipe.two_pump_line
     assert recipe.heat_exchanger is not None and recipe.heat_exchanger.mixer.type == "SMX"
@@ -44,6 +45,7 @@ def test_volume_flow_loading_uses_coolprop_density_at_the_pump_head(
 ) -> None:
     # 5 mL/min of CO2 metered at 5 C and the injection pressure of 250 bar: CoolProp gives
     # rho = 1019 kg/m3 (compressed liquid), i.e. 0.306 kg/h into 10 kg/h of polymer.
+    example_dict["injection"]["pressure"] = "250 bar"
     fluid = example_dict["fluids"][0]
     fluid.pop("loading")
     fluid["volume_flow"] = "5 mL/min"
@@ -74,6 +76,15 @@ def _set(path: str, value: Any):
 
 _DELETE = object()
 
+
+def _both(first, second):
+    def apply(d: dict[str, Any]) -> None:
+        first(d)
+        second(d)
+
+    return apply
+
+
 #: (what is wrong, how to make it wrong, words the one sentence must contain)
 BAD_RECIPES = [
     ("unknown polymer", _set("polymer.name", "PESS"), ["polymer.name", "PESS", "PES"]),
@@ -98,8 +109,11 @@ BAD_RECIPES = [
     ),
     ("two loadings", _set("fluids.0.mass_flow", "1 kg/h"), ["exactly one of loading"]),
     (
-        "water beyond activity 1",
-        _set("fluids.1.loading", "5 wt%"),
+        "water beyond activity 1",  # below water's critical temperature, so activity caps it
+        _both(
+            _set("fluids.1.loading", "5 wt%"),
+            _set("extruder.initial_processing_temperature", "350 degC"),
+        ),
         ["H2O", "cannot dissolve", "any pressure"],
     ),
     (

@@ -6,6 +6,7 @@ stderr and no traceback (``foamline.errors``).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from foamline.errors import FoamlineError
+from foamline.line import LineProfile, run_line
 from foamline.materials import library
 from foamline.materials.glass_transition import glass_transition
 from foamline.materials.solubility import saturation_pressure
@@ -178,6 +180,100 @@ def validate(
     loaded = load_recipe(recipe)
     console.print(_recipe_summary(loaded))
     console.print(f"{recipe}: valid ({loaded.schema_})")
+
+
+def write_new(path: Path, text: str, force: bool) -> None:
+    """Write ``text`` to ``path``; an existing file is replaced only with ``--force``."""
+    if path.exists() and not force:
+        raise FoamlineError(
+            f"{path} already exists: choose another path or pass --force to replace it"
+        )
+    if not path.parent.exists():
+        raise FoamlineError(f"cannot write {path}: the folder {path.parent} does not exist")
+    path.write_text(text)
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _wt(values: dict[str, float]) -> str:
+    return ", ".join(f"{k} {100 * v:.3g}" for k, v in values.items()) or "-"
+
+
+_KEY_FIGURES = {
+    "extruder": ("heating_power_kW",),
+    "injection": ("saturation_pressure_bar", "striation_thickness_um"),
+    "melt_pump": ("speed_rpm", "pressure_rise_bar", "shaft_power_kW"),
+    "heat_exchanger": ("pressure_drop_bar", "cooling_K", "mixer"),
+    "slit_die": ("pressure_drop_bar", "exit_dPdt_GPa_s", "nucleation_onset_mm"),
+}
+
+
+def print_line(profile: LineProfile) -> None:
+    """The station table, the summary and the diagnostics of a line run."""
+    table = Table(title=f"Line: {profile.recipe_name}", title_justify="left")
+    for column in (
+        "station",
+        "T in -> out [C]",
+        "P in -> out [bar]",
+        "P_sat [bar]",
+        "residence [s]",
+        "dissolved [wt%]",
+        "undissolved [wt%]",
+        "figures",
+    ):
+        table.add_column(column, overflow="fold", no_wrap=column == "station")
+    for st in profile.stations:
+        figures = "; ".join(
+            f"{k} {v if isinstance(v, str) else f'{v:.3g}'}"
+            for k, v in st.figures.items()
+            if k in _KEY_FIGURES.get(st.kind, ())
+        )
+        table.add_row(
+            st.name,
+            f"{st.inlet.T - 273.15:.1f} -> {st.outlet.T - 273.15:.1f}",
+            f"{st.inlet.P / 1e5:.1f} -> {st.outlet.P / 1e5:.1f}",
+            _fmt(None if st.outlet_saturation is None else st.outlet_saturation / 1e5),
+            f"{st.residence:.3g}",
+            _wt(st.outlet.dissolved),
+            _wt(st.outlet.undissolved),
+            figures,
+        )
+    console.print(table)
+    summary = Table(title="Summary", title_justify="left")
+    summary.add_column("quantity")
+    summary.add_column("value", justify="right")
+    for key, value in profile.summary.items():
+        summary.add_row(key, "-" if value is None else f"{value:.4g}")
+    console.print(summary)
+    style = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+    for d in profile.diagnostics:
+        console.print(
+            f"[{style[d.severity]}]{d.severity}[/] {d.station}: {d.message}", highlight=False
+        )
+    verdict = "feasible" if profile.feasible else "NOT feasible"
+    console.print(
+        f"line {verdict}: {sum(d.severity == 'error' for d in profile.diagnostics)} error(s)"
+    )
+
+
+@app.command()
+def line(
+    recipe: Annotated[Path, typer.Argument(help="recipe TOML file")],
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="write the line profile as JSON here")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="replace an existing --json file")] = False,
+) -> None:
+    """What the line does to the melt: the station table, the die figures and the diagnostics."""
+    profile = run_line(load_recipe(recipe))
+    print_line(profile)
+    if json_path is not None:
+        data = {"schema": "foamline.line/1", "recipe": profile.recipe_name}
+        data["line"] = profile.to_dict()
+        write_new(json_path, json.dumps(data, indent=1), force)
+        console.print(f"line profile written to {json_path}")
 
 
 def main(argv: list[str] | None = None) -> None:

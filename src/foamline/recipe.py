@@ -67,6 +67,8 @@ def Q(
     validator = BeforeValidator(
         partial(_quantity, kind=kind, low=low, low_inclusive=low_inclusive, high=high)
     )
+    if isinstance(default, str):  # defaults are not validated by pydantic: convert them here
+        default = _quantity(default, kind=kind, low=low, low_inclusive=low_inclusive, high=high)
     field = Field(default, description=description)
     return Annotated[float, validator, field]
 
@@ -170,6 +172,12 @@ class ExtruderSpec(_Model):
     )
     screw_speed: Q("rotational_speed", "screw speed, e.g. '60 rpm'")
     screw_diameter: Q("length", "screw diameter, e.g. '30 mm'", default="30 mm")
+    barrel_length_ratio: float = Field(
+        30.0, ge=5, le=60, description="barrel length / screw diameter, L/D (typical 24-36)"
+    )
+    channel_depth: Q(
+        "length", "metering-zone channel depth (default 0.1 x screw diameter)", default=None
+    )
     metering: Literal["gravimetric", "volumetric"] = Field(
         "gravimetric", description="polymer feeder (metering apparatus)"
     )
@@ -183,6 +191,9 @@ class InjectionSpec(_Model):
     needle_bore: Q("length", "needle bore, e.g. '0.5 mm'", default="0.5 mm")
     plates: int = Field(0, ge=0, description="number of injection plates")
     cooled_pump_heads: bool = Field(False, description="metering pumps with coolable heads")
+    mixing_length_ratio: float = Field(
+        8.0, gt=0, le=30, description="screw length after the injection point, in screw diameters"
+    )
 
 
 class MeltPumpSpec(_Model):
@@ -206,6 +217,15 @@ class MixerSpec(_Model):
         "none", description="static mixer type, or 'none' for an empty tube"
     )
     elements: int = Field(0, ge=0, description="number of mixing elements")
+    z_factor: float | None = Field(
+        None, gt=1, description="laminar pressure drop / empty-tube drop (default by type)"
+    )
+    heat_transfer_enhancement: float | None = Field(
+        None, ge=1, description="Nusselt number / empty-tube Nusselt number (default by type)"
+    )
+    striation_reduction: float | None = Field(
+        None, gt=1, description="factor by which one element thins the layers (default by type)"
+    )
 
     @model_validator(mode="after")
     def _elements(self) -> MixerSpec:

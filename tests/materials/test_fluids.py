@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from foamline.errors import MaterialError
-from foamline.materials import fluid_density, is_dense, vapour_pressure, water_surface_tension
+from foamline.materials import (
+    fluid,
+    fluid_density,
+    is_dense,
+    vapour_pressure,
+    water_surface_tension,
+)
 
 
 def test_co2_density_matches_coolprop_documentation() -> None:
@@ -54,3 +61,15 @@ def test_co2_in_a_cooled_pump_head_is_dense_but_not_in_a_warm_low_pressure_one()
     # 5 C and 250 bar: compressed liquid (about 1019 kg/m3); 60 C and 50 bar: a gas.
     assert is_dense("CO2", 278.15, 250e5)
     assert not is_dense("CO2", 333.15, 50e5)
+
+
+@pytest.mark.parametrize("name", ["H2O", "CO2", "Ethanol", "N2"])
+def test_tabulated_vapour_pressure_matches_coolprop(name: str) -> None:
+    """The spline of ln p_sat(1/T) reproduces CoolProp within 3e-5 across the two-phase range."""
+    import CoolProp.CoolProp as CP
+
+    cp_name = fluid(name).coolprop_name
+    t_triple, t_crit = CP.PropsSI("Ttriple", cp_name), CP.PropsSI("Tcrit", cp_name)
+    for T in np.linspace(t_triple + 0.01, t_crit - 0.01, 157):
+        exact = CP.PropsSI("P", "T", T, "Q", 0, cp_name)
+        assert vapour_pressure(name, T) == pytest.approx(exact, rel=3e-5), T

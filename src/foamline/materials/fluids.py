@@ -14,8 +14,11 @@ IAPWS R1-76(2014), Revised release on surface tension of ordinary water substanc
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import CoolProp.CoolProp as CP
+import numpy as np
+from scipy.interpolate import CubicSpline
 
 from foamline.errors import MaterialError
 from foamline.materials.library import Fluid, fluid
@@ -52,11 +55,27 @@ def vapour_pressure(fluid_name: str | Fluid, T: float) -> float:
     f = _fluid(fluid_name)
     if f["Tc"] <= T:
         return math.inf
-    if CP.PropsSI("Ttriple", f.coolprop_name) > T:
+    t_triple, t_table, curve = _vapour_curve(f.coolprop_name)
+    if t_triple > T:
         raise MaterialError(
             f"{f.name} has no vapour pressure at {T - 273.15:.1f} C (below its triple point)"
         )
+    if T < t_table:
+        return float(math.exp(curve(1.0 / T)))
     return float(CP.PropsSI("P", "T", T, "Q", 0, f.coolprop_name))
+
+
+@cache
+def _vapour_curve(coolprop_name: str) -> tuple[float, float, CubicSpline]:
+    """ln p_sat against 1/T, a cubic spline through 800 CoolProp points from the triple point to
+    1 K below the critical point (relative error < 3e-5 for ethanol, < 3e-7 for the
+    others; tests/materials/test_fluids.py); a
+    CoolProp call costs about 0.1 ms, the spline about 2 us. Returns (T_triple, T_end, spline)."""
+    t_triple = float(CP.PropsSI("Ttriple", coolprop_name))
+    t_end = float(CP.PropsSI("Tcrit", coolprop_name)) - 1.0
+    inverse = np.linspace(1.0 / t_end, 1.0 / t_triple, 800)
+    ln_p = [math.log(CP.PropsSI("P", "T", 1.0 / x, "Q", 0, coolprop_name)) for x in inverse]
+    return t_triple, t_end, CubicSpline(inverse, ln_p)
 
 
 def phase(fluid_name: str | Fluid, T: float, P: float) -> str:

@@ -173,11 +173,21 @@ def _pairs() -> dict[str, dict[str, Any]]:
     return _read("pairs.toml")
 
 
-def _resolve(name: str, known: Mapping[str, Material], kind: str) -> str:
+@cache
+def _folded(kind: str) -> dict[str, str]:
+    """Case-folded names and aliases -> library name, for ``kind`` 'polymer' or 'fluid'."""
+    known = _polymers() if kind == "polymer" else _fluids()
     folded = {k.casefold(): k for k in known}
     for key, material in known.items():
         for alias in material.info.get("aliases", ()):
             folded[alias.casefold()] = key
+    return folded
+
+
+def _resolve(name: str, known: Mapping[str, Material], kind: str) -> str:
+    if name in known:
+        return name
+    folded = _folded(kind)
     hit = folded.get(name.strip().casefold())
     if hit is not None:
         return hit

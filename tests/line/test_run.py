@@ -1,0 +1,157 @@
+"""The whole line on the bundled recipes: stations, conservation, diagnostics, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from foamline.line import run_line
+from foamline.recipe import recipe_from_dict
+from tests.test_cli import run
+
+STATIONS = ["extruder", "injection stage", "melt pump 1", "heat exchanger", "melt pump 2", "die"]
+
+
+@pytest.fixture(scope="module")
+def example_line(request: pytest.FixtureRequest):
+    from foamline import load_recipe
+    from tests.conftest import EXAMPLES
+
+    return run_line(load_recipe(EXAMPLES / "pes_mf_co2_water.toml"))
+
+
+def _line(data: dict[str, Any]):
+    return run_line(recipe_from_dict(data))
+
+
+def test_patented_line_has_every_station_and_the_claim_figures(example_line) -> None:
+    assert [s.name for s in example_line.stations] == STATIONS
+    assert example_line.feasible, example_line.diagnostics
+    summary = example_line.summary
+    assert summary["mixing_stage_min_pressure_bar"] > 150.0  # claim 8
+    assert summary["temperature_drop_K"] >= 50.0  # claim 7
+    assert 0.001 < summary["die_exit_dPdt_GPa_s"] < 100.0
+    # the die pushes the melt out to atmospheric pressure
+    assert example_line.stations[-1].outlet.P == pytest.approx(101325.0, rel=1e-4)
+    assert summary["die_inlet_pressure_bar"] > summary["die_inlet_saturation_pressure_bar"]
+
+
+def test_each_fluid_mass_is_conserved_through_the_line(example_line) -> None:
+    loadings = {"CO2": 0.025, "H2O": 0.005}
+    for station in example_line.stations[1:]:
+        for name, w in loadings.items():
+            assert station.outlet.total(name) == pytest.approx(w, rel=1e-12), station.name
+        if station.profile is not None:
+            for name, w in loadings.items():
+                total = station.profile.dissolved[name] + station.profile.undissolved[name]
+                assert total == pytest.approx(w, rel=1e-12)
+
+
+def test_die_history_is_monotone_in_time_and_pressure(example_line) -> None:
+    history = example_line.die_history
+    assert (history.t[1:] > history.t[:-1]).all()
+    assert (history.P[1:] < history.P[:-1]).all()
+    onset = example_line.summary["nucleation_onset_mm"] / 1e3
+    # at the onset the pressure equals the saturation pressure (linear interpolation)
+    import numpy as np
+
+    P = np.interp(onset, history.z, history.P)
+    P_sat = np.interp(onset, history.z, history.P_sat)
+    assert P == pytest.approx(P_sat, rel=2e-3)
+
+
+def test_single_phase_diagnostic_switches_where_P_crosses_P_sat(example_dict: dict) -> None:
+    """Melt pump 1's set point moved 0.5 bar either side of the lowest pressure that keeps the
+    exchanger single-phase: the diagnostic appears exactly below it."""
+    base = _line(example_dict)
+    hx = base.station("heat exchanger").profile
+    margin = float((hx.P - hx.P_sat).min())
+    set_point = 330e5 - margin
+    for offset, expect in ((+0.5e5, False), (-0.5e5, True)):
+        example_dict["melt_pump_1"]["outlet_pressure"] = f"{(set_point + offset) / 1e5} bar"
+        line = _line(example_dict)
+        found = [
+            d
+            for d in line.diagnostics
+            if d.station == "heat exchanger" and "out of solution" in d.message
+        ]
+        assert bool(found) == expect, (offset, line.diagnostics)
+
+
+def test_die_inlet_below_saturation_is_infeasible_and_names_the_pressure(
+    example_dict: dict,
+) -> None:
+    example_dict["die"]["gap"] = "1.2 mm"
+    line = _line(example_dict)
+    assert not line.feasible
+    [diag] = [d for d in line.diagnostics if d.station == "die" and d.severity == "error"]
+    assert "below the saturation pressure" in diag.message
+    assert "needs at least" in diag.message and "narrow the die gap" in diag.message
+
+
+def test_narrow_die_overloads_pump_2(example_dict: dict) -> None:
+    example_dict["die"]["gap"] = "0.25 mm"
+    line = _line(example_dict)
+    assert not line.feasible
+    assert any(d.station == "melt pump 2" and "rating" in d.message for d in line.diagnostics)
+
+
+def test_cold_exchanger_freezes_the_melt_off(example_dict: dict) -> None:
+    example_dict["heat_exchanger"]["wall_temperature"] = "150 degC"
+    line = _line(example_dict)
+    assert not line.feasible
+    messages = [d.message for d in line.diagnostics if d.severity == "error"]
+    assert any("freezes off" in m and "wall_temperature" in m for m in messages), messages
+
+
+def test_injection_pressure_too_low_to_dissolve(example_dict: dict) -> None:
+    example_dict["injection"]["pressure"] = "150 bar"
+    line = _line(example_dict)
+    assert not line.feasible
+    assert any(
+        d.station == "injection stage" and "cannot dissolve" in d.message for d in line.diagnostics
+    )
+
+
+def test_prior_art_single_pump_line(example_dict: dict) -> None:
+    """Without melt pump 2, pump 1 must deliver the exchanger drop plus the die drop."""
+    del example_dict["melt_pump_2"]
+    example_dict["melt_pump_1"].pop("outlet_pressure")
+    line = _line(example_dict)
+    assert [s.name for s in line.stations] == [n for n in STATIONS if n != "melt pump 2"]
+    pump, hx, die = (line.station(n) for n in ("melt pump 1", "heat exchanger", "die"))
+    assert pump.outlet.P == pytest.approx(hx.inlet.P)
+    assert hx.outlet.P == pytest.approx(die.inlet.P, rel=1e-5)
+
+
+def test_uncooled_co2_pump_head_is_warned(example_dict: dict) -> None:
+    example_dict["fluids"][0]["pump_head_temperature"] = "60 degC"
+    example_dict["injection"]["pressure"] = "80 bar"
+    example_dict["fluids"][0]["loading"] = "0.5 wt%"
+    example_dict["fluids"][1]["loading"] = "0.1 wt%"
+    line = _line(example_dict)
+    assert any(
+        d.station == "injection stage" and "cool the pump head" in d.message
+        for d in line.diagnostics
+    )
+
+
+def test_line_cli_writes_json_with_design_fields(tmp_path: Path, example_path: Path) -> None:
+    out = tmp_path / "line.json"
+    result = run("line", str(example_path), "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    for word in ("melt pump 2", "die_exit_dPdt_GPa_s", "feasible"):
+        assert word in result.stdout
+    data = json.loads(out.read_text())
+    stations = data["line"]["stations"]
+    assert [s["name"] for s in stations] == STATIONS
+    for s in stations:
+        assert {"name", "kind", "T_C", "P_bar", "residence_s", "dissolved_wt_pct"} <= set(s)
+    assert data["line"]["feasible"] is True
+    assert isinstance(data["line"]["diagnostics"], list)
+    again = run("line", str(example_path), "--json", str(out))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert run("line", str(example_path), "--json", str(out), "--force").returncode == 0
