@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from foamline import load_recipe
+from foamline.foaming.foam import simulate_foam
 from foamline.line import run_line
 from foamline.materials import (
     fluid_density,
@@ -106,6 +107,24 @@ def main() -> None:
     for label, ref, got, source in checks:
         accuracy.add_row(label, f"{ref:.4g}", f"{got:.4g}", f"{(got - ref) / ref:+.2%}", source)
     console.print(accuracy)
+
+    foam = Table(title="Foam of example (a), one run each", title_justify="left")
+    for column in ("fidelity", "cohorts", "time [s]", "target [s]", "mean d [um]", "void"):
+        foam.add_column(column, justify="right")
+    line = run_line(recipe)
+    for fidelity, target in (("fast", 0.1), ("full", 5.0)):
+        start = time.perf_counter()
+        result = simulate_foam(recipe, line, fidelity)
+        elapsed = time.perf_counter() - start
+        foam.add_row(
+            fidelity,
+            str(len(result.birth_times)),
+            f"{elapsed:.2f}",
+            f"{target:g}",
+            f"{result.mean_cell_diameter_um:.2f}",
+            f"{result.void_fraction:.4f}",
+        )
+    console.print(foam)
 
 
 if __name__ == "__main__":

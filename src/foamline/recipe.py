@@ -319,6 +319,12 @@ class KnobsSpec(_Model):
         "pressure", "wall stress above which a wall ruptures, e.g. '0.5 MPa'", default="0.5 MPa"
     )
     plasticisation: Literal["exponential", "wlf_chow"] = "exponential"
+    strut_fraction: float = Field(
+        0.3,
+        ge=0,
+        lt=1,
+        description="share of the polymer in struts (Plateau borders) rather than walls",
+    )
 
 
 class Recipe(_Model):

@@ -234,3 +234,14 @@ def test_surface_tension_falls_with_dissolved_gas() -> None:
     ps = polymer("PS")
     values = [surface_tension(ps, 473.15, {"CO2": w}) for w in (0.0, 0.01, 0.03, 0.06)]
     assert values == sorted(values, reverse=True)
+
+
+def test_viscosity_near_the_glass_is_infinite_not_an_overflow() -> None:
+    """Just above the WLF divergence (Tg - 51.6 K) ln(eta) passes the float range: inf, a glass,
+    not an OverflowError."""
+    from foamline.materials import polymer as lib_polymer
+    from foamline.materials import zero_shear_viscosity as eta0
+
+    pes = lib_polymer("PES")
+    assert eta0(pes, pes["Tg"] - 51.59, 1e5) == float("inf")
+    assert eta0(pes, pes["Tg"] - 40.0, 1e5) < float("inf")

@@ -92,7 +92,7 @@ def zero_shear_viscosity(
                 pair(polymer.name, name)["visc_reduction"] * 100.0 * w
                 for name, w in dissolved.items()
             )
-    return math.inf if ln_eta == math.inf else math.exp(ln_eta)
+    return math.inf if ln_eta > 709.0 else math.exp(ln_eta)  # exp overflows beyond 709
 
 
 def viscosity(

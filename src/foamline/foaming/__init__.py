@@ -1,0 +1,29 @@
+"""Foaming: growth of the cells nucleated in the die and after it.
+
+``grow_cell`` grows one bubble in its melt shell (Amon-Denson cell model, several fluids,
+condensation of water); ``advance_cell`` is the reusable core that a population of cohorts calls
+once per cohort with one shared :class:`MeltProperties`. ``simulate_foam(recipe, line)`` is the
+whole foaming of a recipe: nucleation, cohorts, growth, sheet cooling, freezing, skin and wall
+rupture, giving a :class:`Foam`. See docs/foaming.md.
+"""
+
+from foamline.foaming.foam import Foam, simulate_foam
+from foamline.foaming.growth import (
+    CellHistory,
+    GrowthSolverError,
+    ShellProfile,
+    advance_cell,
+    grow_cell,
+)
+from foamline.foaming.properties import MeltProperties
+
+__all__ = [
+    "CellHistory",
+    "Foam",
+    "GrowthSolverError",
+    "MeltProperties",
+    "ShellProfile",
+    "advance_cell",
+    "grow_cell",
+    "simulate_foam",
+]

@@ -1,0 +1,324 @@
+"""The numerical problem of one cell: state vectors, right-hand sides and the Jacobian.
+
+The equations are stated in :mod:`foamline.foaming.growth`. Here they are written for the
+integrators, in scaled variables of order one:
+
+- l = ln(R / R0);
+- b_i / (ws_i R0^3), where b_i = m_i / ((4 pi / 3) rho_p) is the cell's content of fluid i (gas
+  and condensate) in the units of the volume coordinate (m3 times kg/kg), ws_i the fluid's scale
+  (its initial loading);
+- full fidelity: w_ij / ws_i in each finite volume j of the shell;
+- fast fidelity: tau_i / tau_i(0), the Lagrangian diffusion age of the closure.
+
+Both right-hand sides conserve each fluid exactly: the wall flux leaving the shell is the one
+entering the cell. The full-fidelity Jacobian is analytic (sparse: a tridiagonal block per fluid,
+bordered by the radius and the cell contents); only d ln(eta)/dw at the wall is differenced.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from scipy.sparse import csc_matrix
+
+from foamline.foaming.grid import ShellGrid
+from foamline.foaming.properties import MeltProperties, NodeProperties, sigma_ratio
+from foamline.materials.solubility import R_GAS
+
+#: A layer "age" of this fraction of the run regularises the 1/sqrt(tau) start of the closure.
+FAST_START_AGE = 1e-9
+#: Step of the difference quotient d ln(eta) / dw at the wall, kg/kg.
+_ETA_STEP = 1e-6
+
+
+class CellProblem:
+    """Set-up, right-hand sides and Jacobian of one cell (see the module docstring)."""
+
+    def __init__(
+        self,
+        melt: MeltProperties,
+        w0: np.ndarray,
+        p0: np.ndarray,
+        R0: float,
+        rho: float,
+        shell_extent: float,
+        T_of_t: Callable[[float], float],
+        P_of_t: Callable[[float], float],
+        node_at: Callable[[float], NodeProperties],
+        t0: float,
+        t1: float,
+    ) -> None:
+        self.melt = melt
+        self.nf = len(w0)
+        self.w0 = w0
+        self.R0 = R0
+        self.rho = rho
+        self.Y = shell_extent  # y-extent of the real shell, m3 (inf: isolated bubble)
+        self.T_of_t, self.P_of_t, self.node_at = T_of_t, P_of_t, node_at
+        self.t0, self.t1 = t0, t1
+        self.M = melt.molar_mass
+        self.M_list = self.M.tolist()
+        T0 = T_of_t(t0)
+        self.b0 = p0 * self.M * R0**3 / (rho * R_GAS * T0)
+        # each fluid on its own scale: its loading, else the wall loading of its initial gas
+        node0 = node_at(T0)
+        wall0 = node0.henry * p0
+        fallback = max(float(w0.max()), float(wall0.max()), 1e-12)
+        self.w_scale = np.where(w0 > 0.0, w0, np.where(wall0 > 1e-12, wall0, fallback))
+        self.b_scale = self.w_scale * R0**3
+        self.b_scale_list = self.b_scale.tolist()
+        self.w0_list = w0.tolist()
+        self.b0_list = self.b0.tolist()
+        self.finite = math.isfinite(shell_extent)
+
+    # -- shared physics ---------------------------------------------------------------------
+    def gas(self, b: np.ndarray, R3, T, cap) -> tuple[np.ndarray, np.ndarray]:
+        """Partial pressures (Pa) and condensate (m3 kg/kg) from the cell content b (arrays ok)."""
+        c = self.rho * R_GAS * T / R3
+        p_raw = b * c / self.M
+        p = np.minimum(p_raw, cap)
+        return p, np.where(p_raw > cap, b - p * self.M / c, 0.0)
+
+    def _momentum(self, t: float, T: float, R: float, R3: float, p: list, node: NodeProperties):
+        """d ln R / dt, and what its Jacobian needs: wall, sigma, eta, eta_eff, the drive."""
+        P = self.P_of_t(t)
+        wall = [h * x for h, x in zip(node.henry_list, p, strict=True)]
+        sigma = self.melt.surface_tension(node, wall)
+        eta = self.melt.viscosity(T, P, wall)
+        drive = sum(p) - P - 2.0 * sigma / R
+        if math.isinf(eta):
+            return 0.0, wall, sigma, eta, math.inf, P
+        eta_eff = eta * self.Y / (R3 + self.Y) if self.finite else eta
+        return drive / (4.0 * eta_eff), wall, sigma, eta, eta_eff, P
+
+    # -- fast fidelity: integral closure ------------------------------------------------------
+    def fast_start(self, rtol: float) -> tuple[np.ndarray, np.ndarray]:
+        node = self.node_at(self.T_of_t(self.t0))
+        tau0 = 9.0 * node.diffusivity * self.R0**4 * FAST_START_AGE * (self.t1 - self.t0)
+        self.tau_scale = np.maximum(tau0, 1e-300)
+        self.tau_scale_list = self.tau_scale.tolist()
+        z0 = np.concatenate(([0.0], self.b0 / self.b_scale, np.ones(self.nf)))
+        atol = np.concatenate(([rtol * 1e-2], np.full(2 * self.nf, rtol * 1e-3)))
+        return z0, atol
+
+    def fast_rhs(self, t: float, z: np.ndarray) -> np.ndarray:
+        nf = self.nf
+        zl = z.tolist()
+        R = self.R0 * math.exp(zl[0])
+        R3 = R * R * R
+        T = self.T_of_t(t)
+        node = self.node_at(T)
+        c = self.rho * R_GAS * T / R3
+        b = [zl[1 + i] * self.b_scale_list[i] for i in range(nf)]
+        p = [min(b[i] * c / self.M_list[i], node.cap_list[i]) for i in range(nf)]
+        dlnR, wall = self._momentum(t, T, R, R3, p, node)[:2]
+        R4 = R3 ** (4.0 / 3.0)
+        out = [dlnR]
+        ages = []
+        sphere = 1.0 / (3.0 * R3)
+        for i in range(nf):
+            k = 9.0 * node.diffusivity_list[i] * R4
+            tau = zl[1 + nf + i] * self.tau_scale_list[i]
+            if self.finite:
+                mean = self.w0_list[i] - (b[i] - self.b0_list[i]) / self.Y
+                g = sphere + 1.0 / math.sqrt(math.pi * tau) + 0.25 * math.pi**2 / self.Y
+            else:
+                mean = self.w0_list[i]
+                g = sphere + 1.0 / math.sqrt(math.pi * tau)
+            out.append(k * (mean - wall[i]) * g / self.b_scale_list[i])
+            ages.append(k / self.tau_scale_list[i])
+        out.extend(ages)
+        return np.array(out)
+
+    def fast_contents(self, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cell contents b and dissolved mass (kg) per fluid over the stored states."""
+        b = zs[:, 1 : 1 + self.nf] * self.b_scale
+        if self.finite:
+            dissolved = self.rho * (4.0 * math.pi / 3.0) * (self.w0 * self.Y - (b - self.b0))
+        else:
+            dissolved = np.full_like(b, math.inf)
+        return b, dissolved
+
+    def fast_ages(self, zs: np.ndarray) -> np.ndarray:
+        """Lagrangian diffusion age tau (m6) per fluid over the stored states."""
+        return zs[:, 1 + self.nf :] * self.tau_scale
+
+    # -- full fidelity: finite volumes ----------------------------------------------------------
+    def full_start(self, grid: ShellGrid, rtol: float) -> tuple[np.ndarray, np.ndarray]:
+        self.grid = grid
+        nf, N = self.nf, grid.n
+        self.N = N
+        self.inner_faces = grid.faces[1:-1]
+        self.dyc = np.diff(grid.centres)
+        self.inv_width = 1.0 / grid.widths
+        self._jac_structure()
+        z0 = np.concatenate(([0.0], self.b0 / self.b_scale, np.repeat(self.w0 / self.w_scale, N)))
+        atol = np.concatenate(([rtol * 1e-2], np.full(nf + nf * N, rtol * 1e-3)))
+        return z0, atol
+
+    def _terms(self, t: float, z: np.ndarray) -> dict:
+        """Everything the right-hand side and the Jacobian share, at (t, z)."""
+        nf, N = self.nf, self.N
+        R = self.R0 * math.exp(z[0])
+        R3 = R**3
+        T = self.T_of_t(t)
+        node = self.node_at(T)
+        b = z[1 : 1 + nf] * self.b_scale
+        w = z[1 + nf :].reshape(nf, N) * self.w_scale[:, None]
+        c = self.rho * R_GAS * T / R3
+        p_raw = b * c / self.M
+        p = np.minimum(p_raw, node.cap)
+        free = p_raw < node.cap  # not condensing: p follows b and R
+        dlnR, wall, sigma, eta, eta_eff, P = self._momentum(t, T, R, R3, p.tolist(), node)
+        D9 = 9.0 * node.diffusivity
+        face_r4 = (self.inner_faces + R3) ** (4.0 / 3.0)
+        a = D9[:, None] * (face_r4 / self.dyc)[None, :]  # (nf, N-1) face conductances
+        flux = a * (w[:, 1:] - w[:, :-1])
+        R4 = R3 ** (4.0 / 3.0)
+        c0, c1, c2 = self.grid.wall_weights
+        wall_arr = node.henry * p
+        wall_flux = D9 * R4 * (c0 * wall_arr + c1 * w[:, 0] + c2 * w[:, 1])
+        return {
+            "R": R,
+            "R3": R3,
+            "T": T,
+            "P": P,
+            "node": node,
+            "w": w,
+            "c": c,
+            "p": p,
+            "free": free,
+            "dlnR": dlnR,
+            "wall": wall,
+            "sigma": sigma,
+            "eta": eta,
+            "eta_eff": eta_eff,
+            "D9": D9,
+            "a": a,
+            "flux": flux,
+            "wall_flux": wall_flux,
+        }
+
+    def full_rhs(self, t: float, z: np.ndarray) -> np.ndarray:
+        v = self._terms(t, z)
+        nf = self.nf
+        flux, wall_flux = v["flux"], v["wall_flux"]
+        dw = np.empty_like(v["w"])
+        dw[:, :-1] = flux
+        dw[:, -1] = 0.0
+        dw[:, 1:] -= flux
+        dw[:, 0] -= wall_flux
+        dw *= self.inv_width[None, :]
+        out = np.empty_like(z)
+        out[0] = v["dlnR"]
+        out[1 : 1 + nf] = wall_flux / self.b_scale
+        out[1 + nf :] = (dw / self.w_scale[:, None]).ravel()
+        return out
+
+    def _jac_structure(self) -> None:
+        """Row and column of every Jacobian entry, in the order ``full_jac`` fills them."""
+        nf, N = self.nf, self.N
+        rows, cols = [], []
+
+        def add(r, c):
+            rows.append(np.broadcast_to(r, np.broadcast(r, c).shape).ravel())
+            cols.append(np.broadcast_to(c, np.broadcast(r, c).shape).ravel())
+
+        add(0, np.arange(1 + nf))  # l row: l and every b
+        for i in range(nf):
+            bi, wi = 1 + i, 1 + nf + i * N + np.arange(N)
+            add(bi, np.array([0, bi, wi[0], wi[1]]))  # b row
+            add(wi, 0)  # every w depends on l
+            add(wi[0], bi)  # first cell: the wall value
+            add(wi, wi)  # diagonal
+            add(wi[:-1], wi[1:])  # upper
+            add(wi[1:], wi[:-1])  # lower
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
+        n = 1 + nf + nf * N
+        order = np.lexsort((rows, cols))  # CSC: by column, then row
+        self._jac_order = order
+        self._jac_indices = rows[order].astype(np.int32)
+        counts = np.bincount(cols, minlength=n)
+        self._jac_indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
+        self._jac_shape = (n, n)
+
+    def full_jac(self, t: float, z: np.ndarray) -> csc_matrix:
+        v = self._terms(t, z)
+        nf, N = self.nf, self.N
+        R, R3, p, node = v["R"], v["R3"], v["p"], v["node"]
+        c, free = v["c"], v["free"]
+        H = node.henry
+        dp_db = np.where(free, c / self.M, 0.0)  # d p_i / d b_i
+        dp_dl = np.where(free, -3.0 * p, 0.0)  # d p_i / d l
+        # momentum row
+        F, sigma, eta, eta_eff = v["dlnR"], v["sigma"], v["eta"], v["eta_eff"]
+        if math.isinf(eta):
+            dF_dl = 0.0
+            dF_db = np.zeros(nf)
+        else:
+            wall = v["wall"]
+            if self.melt.fixed_surface_tension is None:
+                ratio = max(sigma_ratio(node, wall), 0.0)
+                slope = node.sigma_slope + 2.0 * node.sigma_curvature * np.asarray(wall)
+                dsigma_dp = 4.0 * node.sigma0 * ratio**3 * slope * H
+            else:
+                dsigma_dp = np.zeros(nf)
+            dlneta_dp = self._dlneta_dwall(v["T"], v["P"], wall, eta) * H
+            dlnf_dl = -3.0 * R3 / (R3 + self.Y) if self.finite else 0.0
+            inv = 1.0 / (4.0 * eta_eff)
+            dF_dl = inv * (
+                float(dp_dl.sum()) - 2.0 / R * float(dsigma_dp @ dp_dl) + 2.0 * sigma / R
+            ) - F * (float(dlneta_dp @ dp_dl) + dlnf_dl)
+            dF_db = dp_db * (inv * (1.0 - 2.0 * dsigma_dp / R) - F * dlneta_dp)
+        parts = [np.array([dF_dl]), dF_db * self.b_scale]
+        # shell and cell contents
+        D9, a, flux, wall_flux = v["D9"], v["a"], v["flux"], v["wall_flux"]
+        R4 = R3 ** (4.0 / 3.0)
+        c0, c1, c2 = self.grid.wall_weights
+        dlr4 = 4.0 * R3 / (self.inner_faces + R3)  # d ln r4 / d l at the inner faces
+        inv_w = self.inv_width
+        for i in range(nf):
+            k = D9[i] * R4
+            dJ0_dl = 4.0 * wall_flux[i] + k * c0 * H[i] * dp_dl[i]
+            dJ0_db = k * c0 * H[i] * dp_db[i]
+            bs, ws = self.b_scale[i], self.w_scale[i]
+            parts.append(np.array([dJ0_dl / bs, dJ0_db, k * c1 * ws / bs, k * c2 * ws / bs]))
+            dflux_dl = flux[i] * dlr4
+            dw_dl = np.zeros(N)
+            dw_dl[:-1] += dflux_dl
+            dw_dl[1:] -= dflux_dl
+            dw_dl[0] -= dJ0_dl
+            parts.append(dw_dl * inv_w / ws)
+            parts.append(np.array([-dJ0_db * inv_w[0] * bs / ws]))
+            ai = a[i]
+            diag = np.zeros(N)
+            diag[:-1] -= ai
+            diag[1:] -= ai
+            diag[0] -= k * c1
+            parts.append(diag * inv_w)
+            upper = ai.copy()
+            upper[0] -= k * c2
+            parts.append(upper * inv_w[:-1])
+            parts.append(ai * inv_w[1:])
+        data = np.concatenate(parts)[self._jac_order]
+        return csc_matrix((data, self._jac_indices, self._jac_indptr), shape=self._jac_shape)
+
+    def _dlneta_dwall(self, T: float, P: float, wall: list, eta: float) -> np.ndarray:
+        if self.melt.fixed_viscosity is not None:
+            return np.zeros(self.nf)
+        out = np.empty(self.nf)
+        for i in range(self.nf):
+            shifted = list(wall)
+            shifted[i] += _ETA_STEP
+            out[i] = math.log(self.melt.viscosity(T, P, shifted) / eta) / _ETA_STEP
+        return out
+
+    def full_contents(self, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cell contents b, dissolved mass (kg) per fluid and the profiles w over the states."""
+        nf, N = self.nf, self.N
+        b = zs[:, 1 : 1 + nf] * self.b_scale
+        w = zs[:, 1 + nf :].reshape(len(zs), nf, N) * self.w_scale[None, :, None]
+        dissolved = self.rho * (4.0 * math.pi / 3.0) * (w @ self.grid.widths)
+        return b, dissolved, w

@@ -1,0 +1,403 @@
+"""The foam of a recipe: nucleation, cohorts, growth, cooling, freezing and wall rupture.
+
+The melt parcel follows the line's die history P(t), T(t) (``LineProfile.die_history``), then
+leaves the die into the ambient pressure and cools with the sheet (:mod:`.cooling`, mid-plane).
+
+1. Nucleation (:mod:`.nucleation`) in the undepleted melt, which still holds the loading w0.
+   Depletion by influence volume (Shafi, Lee & Flumerfelt, Polym. Eng. Sci. 36 (1996) 1950):
+   a cell born at t' has stripped the gas from a sphere of radius r* + sqrt(pi D (t - t')), so
+   the undepleted fraction of the melt is X(t) = exp(-sum_i dN_i v(t, t_i)) and the number
+   nucleated is dN = J(t) X(t) dt per m^3 of melt. Nucleation stops where X falls below 1e-6, or
+   when the melt freezes. D is the partial-pressure-weighted mean of the fluids' diffusivities.
+2. Cohorts: the cumulative number N(t), resolved on at least 8 K time steps across the burst,
+   is split into K classes of equal count (K = 100 in ``full`` fidelity, 20 in ``fast``), each
+   born at its count-weighted mean time. Each cell of
+   cohort k owns the melt of its influence volume at the end of nucleation, scaled so that all
+   shells fill the melt: sum_k n_k V_k = 1.
+3. Growth: each cohort grows from 1.2 times the critical radius 2 sigma / (p_b - P) in its shell
+   (:func:`.growth.advance_cell`, Amon-Denson cell model, one diffusion equation per fluid).
+4. Freezing: the structure freezes where the mid-plane temperature falls below the glass
+   transition of the melt with the gas still dissolved in the shells (Chow), or below the
+   crystallisation temperature of a semicrystalline polymer. Radii and walls are read there.
+5. Skin: gas leaves the sheet surfaces from the die exit until the surface freezes; where the
+   dissolved gas has fallen to half (c/c0 = erf(x / 2 sqrt(D t)) = 1/2, x = 0.954 sqrt(D t))
+   no cells grow (Goel & Beckman, Polym. Eng. Sci. 34 (1994) 1148; Krause et al.,
+   Macromolecules 34 (2001) 874).
+6. Walls: between cells of diameters d_k and d_l the wall is
+   delta_kl = (1 - f_s)(1 - phi)(d_k + d_l) / 6 (foam-models.md 2.7; f_s the strut fraction).
+   ``critical_thickness``: a wall ruptures if delta_kl < delta_c at freezing; ``wall_stress``:
+   if the biaxial viscous stress of its stretching, 6 eta R'/R (Newtonian biaxial extension),
+   exceeded the rupture stress before freezing. The fraction of walls ruptured weights each pair
+   by n_k n_l.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from foamline.errors import FoamlineError
+from foamline.foaming.cooling import cool_sheet, foam_conductivity
+from foamline.foaming.growth import FOUR_PI_3, CellHistory, advance_cell
+from foamline.foaming.nucleation import bubble_pressure, nucleation_rate
+from foamline.foaming.properties import MeltProperties
+from foamline.line import LineProfile
+from foamline.materials import (
+    diffusivity,
+    glass_transition,
+    melt_density,
+    partial_pressures,
+    surface_tension,
+)
+from foamline.recipe import Recipe
+
+P_ATM = 101_325.0
+COHORTS = {"full": 100, "fast": 20}
+NUCLEUS_FACTOR = 1.2  # initial radius / critical radius
+DEPLETED = 1e-6  # undepleted fraction at which nucleation is over
+BURST_POINTS = 400  # time steps across the nucleation burst (tests/foaming/test_foam.py)
+
+
+@dataclass(frozen=True)
+class Foam:
+    """The frozen foam: cohorts, morphology, walls, skin and bookkeeping (SI arrays)."""
+
+    birth_times: np.ndarray  # s, from the die inlet
+    counts: np.ndarray  # cells per m^3 of unfoamed melt, per cohort
+    radii: np.ndarray  # m, at freezing (0 for collapsed cohorts)
+    void_fraction: float
+    cell_density_per_cm3_polymer: float
+    cell_density_per_cm3_foam: float
+    mean_cell_diameter_um: float
+    cell_diameter_std_um: float
+    ruptured_fraction: float
+    ruptured_pairs: np.ndarray  # K x K, 1 where the wall between cohorts k and l ruptured
+    wall_thickness_um: float  # count-weighted mean wall thickness at freezing
+    skin_thickness_um: float
+    sheet_thickness_um: float
+    freeze_time_s: float  # after the die exit
+    gas_mass_rel_error: float
+    nucleation_t: np.ndarray
+    nucleation_rate: np.ndarray  # 1/(m^3 s)
+    undepleted: np.ndarray
+    histories: tuple[CellHistory, ...] = ()
+    fidelity: str = "full"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``foam`` object of result.json."""
+        return {
+            "fidelity": self.fidelity,
+            "cell_density_per_cm3": self.cell_density_per_cm3_foam,
+            "cell_density_per_cm3_polymer": self.cell_density_per_cm3_polymer,
+            "mean_cell_diameter_um": self.mean_cell_diameter_um,
+            "cell_diameter_std_um": self.cell_diameter_std_um,
+            "void_fraction": self.void_fraction,
+            "ruptured_fraction": self.ruptured_fraction,
+            "wall_thickness_um": self.wall_thickness_um,
+            "skin_thickness_um": self.skin_thickness_um,
+            "sheet_thickness_um": self.sheet_thickness_um,
+            "freeze_time_s": self.freeze_time_s,
+            "gas_mass_rel_error": self.gas_mass_rel_error,
+            "cohorts": {
+                "birth_time_s": self.birth_times.tolist(),
+                "count_per_cm3_polymer": (self.counts * 1e-6).tolist(),
+                "diameter_um": (2e6 * self.radii).tolist(),
+            },
+            "notes": list(self.notes),
+        }
+
+
+class _Parcel:
+    """T(t) and P(t) of the melt parcel: the die land, then the ambient and the cooling sheet."""
+
+    def __init__(self, line: LineProfile, sheet, t_exit: float) -> None:
+        h = line.die_history
+        self.t_die, self.T_die, self.P_die = h.t, h.T, h.P
+        self.sheet, self.t_exit = sheet, t_exit
+        # the mid-plane temperature tabulated against log(time after the exit): the growth
+        # solver asks for T(t) thousands of times
+        self._log_age = np.linspace(math.log(1e-9), math.log(sheet.t_end), 1500)
+        self._T_mid = np.array([sheet.mid_temperature(a) for a in np.exp(self._log_age)])
+
+    def T(self, t: float) -> float:
+        if t <= self.t_exit:
+            return float(np.interp(t, self.t_die, self.T_die))
+        return float(np.interp(math.log(t - self.t_exit), self._log_age, self._T_mid))
+
+    def P(self, t: float) -> float:
+        if t <= self.t_exit:
+            return max(float(np.interp(t, self.t_die, self.P_die)), P_ATM)
+        return P_ATM
+
+
+def simulate_foam(
+    recipe: Recipe, line: LineProfile, fidelity: str = "full", cohorts: int | None = None
+) -> Foam:
+    """Nucleate, grow, cool and freeze the foam of ``recipe`` from its line profile."""
+    if fidelity not in COHORTS:
+        raise ValueError(f"fidelity must be 'full' or 'fast', not {fidelity!r}")
+    if line.die_history is None:
+        raise FoamlineError(
+            "the line does not reach the die, so nothing foams: see its diagnostics"
+        )
+    polymer = recipe.polymer_material
+    history = line.die_history
+    w0 = {n: float(history.dissolved[n][0] + history.undissolved[n][0]) for n in history.dissolved}
+    w0 = {n: w for n, w in w0.items() if w > 0.0}
+    t_exit = float(history.t[-1])
+    T_exit = float(history.T[-1])
+
+    # the sheet cools twice: unfoamed in a quick first pass, then with that pass's void fraction
+    phi = 0.0
+    for passes in (("fast", COHORTS["fast"]), (fidelity, cohorts or COHORTS[fidelity])):
+        sheet, thickness, t_cool = _cool(recipe, polymer, T_exit, phi)
+        parcel = _Parcel(line, sheet, t_exit)
+        foam = _foam(recipe, polymer, w0, parcel, t_exit, t_cool, *passes, thickness)
+        phi = foam.void_fraction
+    return foam
+
+
+def _cool(recipe: Recipe, polymer, T_exit: float, phi: float):
+    """The sheet after the die: thickness gap / (1 - phi)^(1/3) (isotropic expansion)."""
+    thickness = recipe.die.gap / (1.0 - min(phi, 0.95)) ** (1.0 / 3.0)
+    k = foam_conductivity(polymer["k_melt"], phi)
+    rho_cp = (1.0 - phi) * melt_density(polymer, T_exit) * polymer["cp_melt"]
+    h = recipe.post_die.htc
+    ambient = recipe.post_die.ambient_temperature
+    alpha = k / rho_cp
+    t_cool = min(
+        600.0, 8.0 * (rho_cp * thickness / (2.0 * h) + thickness**2 / (math.pi**2 * alpha))
+    )
+    sheet = cool_sheet(thickness, T_exit, ambient, h, k, rho_cp, t_cool)
+    return sheet, thickness, t_cool
+
+
+def _freeze_temperature(polymer, dissolved: dict[str, float]) -> float:
+    tg = glass_transition(polymer, dissolved)
+    if polymer.semicrystalline:
+        return max(tg, polymer.get("T_crystallisation", tg))
+    return tg
+
+
+def _mean_diffusivity(polymer, w0: dict[str, float], T: float) -> float:
+    pressures = partial_pressures(polymer, w0, T)
+    total = sum(pressures.values())
+    return sum(p / total * diffusivity(polymer, n, T) for n, p in pressures.items())
+
+
+def _time_grid(parcel: _Parcel, t_on: float, t_exit: float, t_end: float) -> np.ndarray:
+    die = np.linspace(t_on, t_exit, 40) if t_on < t_exit else np.array([t_exit])
+    after = t_exit + np.geomspace(1e-7, max(t_end - t_exit, 2e-7), 260)
+    return np.unique(np.concatenate([die, after]))
+
+
+def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, thickness) -> Foam:
+    knobs = recipe.knobs
+    notes: list[str] = []
+    t_end = t_exit + t_cool
+    # latest possible freezing: T reaches the freeze temperature of the fully laden melt
+    T_freeze_laden = _freeze_temperature(polymer, w0)
+    probe = np.linspace(t_exit, t_end, 400)
+    below = [t for t in probe if parcel.T(t) < T_freeze_laden]
+    t_upper = below[0] if below else t_end
+    if not below:
+        notes.append(
+            f"the sheet has not frozen {t_cool:.0f} s after the die: the structure is read then"
+        )
+    # onset: the first point where the supersaturation is positive
+    grid0 = np.concatenate([parcel.t_die, [t_exit + 1e-7]])
+    t_on = next((t for t in grid0 if bubble_pressure(polymer, w0, parcel.T(t)) > parcel.P(t)), None)
+    if t_on is None:
+        raise FoamlineError("the melt is not supersaturated anywhere after the die: no cells form")
+    times = _time_grid(parcel, t_on, t_exit, t_upper)
+    T = np.array([parcel.T(t) for t in times])
+    P = np.array([parcel.P(t) for t in times])
+
+    def rate(Ti: float, Pi: float) -> float:
+        return nucleation_rate(
+            polymer, w0, Ti, Pi, knobs.heterogeneous_factor, knobs.nucleation_prefactor_scale
+        )
+
+    J = np.array([rate(Ti, Pi) for Ti, Pi in zip(T, P, strict=True)])
+    D = np.array([_mean_diffusivity(polymer, w0, Ti) for Ti in T])
+    dN, X = _deplete(times, J, D)
+    # refine: resolve the burst (0.01 % to 99.99 % of the cells) on a fine grid of its own
+    cumulative = np.cumsum(dN) / max(dN.sum(), 1e-300)
+    i0 = max(int(np.searchsorted(cumulative, 1e-4)) - 1, 0)
+    i1 = min(int(np.searchsorted(cumulative, 1.0 - 1e-4)) + 1, len(times) - 1)
+    if dN.sum() > 0.0 and i1 > i0:
+        fine = np.linspace(times[i0], times[i1], max(BURST_POINTS, 8 * cohorts))
+        times = np.unique(np.concatenate([times[: i0 + 1], fine, times[i1:]]))
+        T = np.array([parcel.T(t) for t in times])
+        P = np.array([parcel.P(t) for t in times])
+        J = np.array([rate(Ti, Pi) for Ti, Pi in zip(T, P, strict=True)])
+        D = np.array([_mean_diffusivity(polymer, w0, Ti) for Ti in T])
+        dN, X = _deplete(times, J, D)
+    total = float(dN.sum())
+    if total < 1e9:  # fewer than one cell per mm^3 of melt
+        raise FoamlineError(
+            f"hardly any cells nucleate ({total * 1e-6:.3g} per cm3): the supersaturation is too "
+            "low; raise the loading or the pressure-drop rate, or calibrate "
+            "knobs.heterogeneous_factor and knobs.nucleation_prefactor_scale"
+        )
+    births, counts, shells = _cohorts(times, dN, D, cohorts)
+    melt = MeltProperties(polymer, list(w0))
+    histories = []
+    radii = np.zeros(len(births))
+    for t_k, V_k in zip(births, shells, strict=True):
+        T_k, P_k = parcel.T(t_k), parcel.P(t_k)
+        sigma = surface_tension(polymer, T_k, w0)
+        r_crit = 2.0 * sigma / max(bubble_pressure(polymer, w0, T_k) - P_k, 1.0)
+        R0 = min(NUCLEUS_FACTOR * r_crit, 0.3 * np.cbrt(V_k / FOUR_PI_3))
+        eval_t = np.unique(np.concatenate([[t_k], np.geomspace(t_k + 1e-8, t_upper, 120)]))
+        h = advance_cell(
+            melt,
+            w0,
+            R0,
+            melt_density(polymer, T_k, P_k) * V_k,
+            parcel.T,
+            parcel.P,
+            float(t_k),
+            float(t_upper),
+            fidelity=fidelity,
+            t_eval=eval_t[eval_t <= t_upper],
+        )
+        histories.append(h)
+    t_freeze = _freeze_time(polymer, histories, counts, parcel, t_upper)
+    for k, h in enumerate(histories):
+        radii[k] = 0.0 if h.collapsed else float(np.interp(t_freeze, h.t, h.R))
+    bubble = float(np.sum(counts * FOUR_PI_3 * radii**3))
+    phi = bubble / (bubble + 1.0)
+    alive = radii > 0.0
+    n_alive = float(counts[alive].sum())
+    d = 2.0 * radii[alive]
+    w = counts[alive] / n_alive
+    mean_d = float(np.sum(w * d))
+    std_d = float(np.sqrt(np.sum(w * (d - mean_d) ** 2)))
+    pairs, wall = _walls(knobs, histories, radii, counts, phi, t_freeze)
+    weight = np.outer(counts * alive, counts * alive)
+    ruptured = float((pairs * weight).sum() / weight.sum())
+    skin = _skin(recipe, polymer, w0, parcel, t_exit, thickness)
+    return Foam(
+        birth_times=births,
+        counts=counts,
+        radii=radii,
+        void_fraction=phi,
+        cell_density_per_cm3_polymer=n_alive * 1e-6,
+        cell_density_per_cm3_foam=n_alive / (1.0 + bubble) * 1e-6,
+        mean_cell_diameter_um=mean_d * 1e6,
+        cell_diameter_std_um=std_d * 1e6,
+        ruptured_fraction=ruptured,
+        ruptured_pairs=pairs,
+        wall_thickness_um=wall * 1e6,
+        skin_thickness_um=skin * 1e6,
+        sheet_thickness_um=thickness * 1e6,
+        freeze_time_s=t_freeze - t_exit,
+        gas_mass_rel_error=float(_gas_error(histories, counts, t_freeze)),
+        nucleation_t=times,
+        nucleation_rate=J,
+        undepleted=X,
+        histories=tuple(histories),
+        fidelity=fidelity,
+        notes=tuple(notes),
+    )
+
+
+def _deplete(times: np.ndarray, J: np.ndarray, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cells nucleated per interval and the undepleted fraction X, by influence volume."""
+    n = len(times)
+    dN, X = np.zeros(n), np.ones(n)
+    dt = np.diff(times, prepend=times[0])
+    for j in range(1, n):
+        age = times[j] - times[:j]
+        v = FOUR_PI_3 * (np.pi * D[j] * age) ** 1.5
+        X[j] = math.exp(-float(np.dot(dN[:j], v)))
+        dN[j] = 0.5 * (J[j] + J[j - 1]) * X[j] * dt[j]
+        if X[j] < DEPLETED:
+            X[j + 1 :] = X[j]
+            break
+    return dN, X
+
+
+def _cohorts(times, dN, D, k: int):
+    """Split the nucleated cells into k classes of equal count; shells fill the melt."""
+    cumulative = np.cumsum(dN)
+    total = cumulative[-1]
+    edges = np.searchsorted(cumulative, np.linspace(0.0, total, k + 1)[1:-1])
+    groups = [g for g in np.split(np.arange(len(times)), edges) if dN[g].sum() > 0.0]
+    births = np.array([np.average(times[g], weights=dN[g]) for g in groups])
+    counts = np.array([dN[g].sum() for g in groups])
+    t_last = times[np.nonzero(dN)[0][-1]]
+    halo = FOUR_PI_3 * (np.pi * D.mean() * np.maximum(t_last - births, 1e-9)) ** 1.5
+    shells = halo / float(np.sum(counts * halo))
+    return births, counts, shells
+
+
+def _freeze_time(polymer, histories, counts, parcel, t_upper: float) -> float:
+    """First time the parcel's T falls below the freeze temperature of the gas left in the melt
+    (the count-weighted mean over the cohorts born by then)."""
+    grid = np.unique(np.concatenate([h.t for h in histories]))
+    polymer_kg = np.zeros_like(grid)
+    fluid_kg = {name: np.zeros_like(grid) for name in histories[0].fluids}
+    for n, h in zip(counts, histories, strict=True):
+        born = grid >= h.t[0]
+        polymer_kg += n * h.polymer_kg * born
+        for name in fluid_kg:
+            fluid_kg[name] += n * np.interp(grid, h.t, h.dissolved_kg[name]) * born
+    for i, t in enumerate(grid):
+        dissolved = {name: kg[i] / polymer_kg[i] for name, kg in fluid_kg.items()}
+        if parcel.T(t) < _freeze_temperature(polymer, dissolved):
+            return float(t)
+    return t_upper
+
+
+def _walls(knobs, histories, radii, counts, phi: float, t_freeze: float):
+    """Which walls ruptured (K x K) and the count-weighted mean wall thickness, m."""
+    d = 2.0 * radii
+    thickness = (1.0 - knobs.strut_fraction) * (1.0 - phi) * (d[:, None] + d[None, :]) / 6.0
+    alive = (radii > 0.0)[:, None] & (radii > 0.0)[None, :]
+    if knobs.rupture_criterion == "critical_thickness":
+        pairs = (thickness < knobs.critical_wall_thickness) & alive
+    else:
+        stress = np.array([_max_wall_stress(h, t_freeze) for h in histories])
+        pairs = (np.maximum(stress[:, None], stress[None, :]) > knobs.rupture_stress) & alive
+    weight = np.outer(counts, counts) * alive
+    mean_wall = float((thickness * weight).sum() / weight.sum()) if weight.sum() else 0.0
+    return pairs.astype(float), mean_wall
+
+
+def _max_wall_stress(h: CellHistory, t_freeze: float) -> float:
+    """Largest biaxial viscous stress 6 eta R'/R of the stretching walls before freezing, Pa."""
+    keep = h.t <= t_freeze
+    if keep.sum() < 2:
+        return 0.0
+    rate = np.gradient(np.log(h.R[keep]), h.t[keep])
+    return float(np.max(6.0 * h.viscosity[keep] * np.maximum(rate, 0.0)))
+
+
+def _skin(recipe, polymer, w0, parcel: _Parcel, t_exit: float, thickness: float) -> float:
+    """Depth that loses half its gas through the surface before the surface freezes, m."""
+    limit = _freeze_temperature(polymer, w0)
+    sheet = parcel.sheet
+    probe = np.geomspace(1e-6, sheet.t_end, 300)
+    surface = [float(sheet.temperature(t)[0]) for t in probe]
+    frozen = next((t for t, T in zip(probe, surface, strict=True) if T < limit), sheet.t_end)
+    D = _mean_diffusivity(polymer, w0, 0.5 * (parcel.T(t_exit) + limit))
+    return min(0.954 * math.sqrt(D * frozen), 0.5 * thickness)
+
+
+def _gas_error(histories, counts, t_freeze: float) -> float:
+    """Relative drift of the total gas mass (all fluids, all cohorts) up to freezing."""
+    start = end = 0.0
+    for n, h in zip(counts, histories, strict=True):
+        for name in h.fluids:
+            total = h.total_kg(name)
+            if not np.all(np.isfinite(total)):
+                continue
+            start += n * total[0]
+            end += n * float(np.interp(t_freeze, h.t, total))
+    return abs(end - start) / start if start else 0.0

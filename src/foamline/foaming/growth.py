@@ -1,0 +1,594 @@
+"""Growth of one cell: a bubble in its melt shell (Amon-Denson cell model), several fluids.
+
+A bubble of radius R(t) sits at the centre of a spherical shell of melt, R < r < S(t). The melt
+is incompressible, so the shell volume is fixed: S^3 - R^3 = S0^3 - R0^3 (``S = inf``: an isolated
+bubble in an infinite melt). Fluids i (CO2, H2O, ...) are dissolved in the shell as w_i(r, t), kg
+fluid per kg polymer, initially uniform; they diffuse to the bubble and fill it.
+
+Momentum (creeping Newtonian flow in the shell, no inertia; Amon & Denson 1984, Arefmanesh &
+Advani 1991; MoDeNa drops the R^3/S^3 term)::
+
+    p_g - P - 2 sigma / R = (4 eta dR/dt / R) (1 - R^3 / S^3),        p_g = sum_i p_i
+
+eta is the zero-shear viscosity at the wall temperature T(t), ambient pressure P(t) and wall
+composition w_i(R) (``foamline.materials.zero_shear_viscosity``); sigma the surface tension of
+the melt holding w_i(R) (``foamline.materials.surface_tension``, tabulated, see ``properties``).
+
+Gas in the bubble, ideal gas (adequate below a few MPa, foam-models.md 2.1; steam near its
+saturation line deviates by up to 30 % at 300 C, which is accepted here)::
+
+    d m_i / dt = 4 pi R^2 rho_p D_i (dw_i/dr)|_R,        m_i = p_i V M_i / (R_g T),  V = 4/3 pi R^3
+
+with rho_p the polymer mass per melt volume (the neat melt density at the start; the swelling by
+the dissolved fluids and the thermal contraction of the shell are neglected).
+
+Interface (Henry's law, ``foamline.materials.henry_constant``)::
+
+    w_i(R, t) = H_i(T) p_i
+
+Condensable fluids (pair model "activity": water, ethanol) cannot exceed their vapour pressure:
+m_i counts all of fluid i in the cell, p_i = min(m_i R_g T / (M_i V), p_vap,i(T)), and the rest,
+m_i - p_vap,i V M_i / (R_g T) when positive, is liquid condensed on the cell wall (its volume is
+neglected: water at 1 bar and 100 C is 1600 times denser than its vapour). The wall is then in
+equilibrium with the liquid: w_i(R) = H_i p_vap,i, the most the melt holds (activity 1). On
+cooling the cap falls steeply with T, vapour condenses, p_g falls and the cell shrinks unless
+the melt has vitrified (eta = inf stops the wall).
+
+Diffusion in the shell (Fick, constant D_i(T)) in the Lagrangian volume coordinate
+y = r^3 - R^3, in which a melt particle keeps its y, so the radial convection disappears. With
+dy = 3 r^2 dr and the flux 4 pi r^2 rho_p D dw/dr = (4 pi / 3) rho_p 9 D r^4 dw/dy::
+
+    dw_i/dt = 9 D_i d/dy ( r^4 dw_i/dy ),    r = (y + R^3)^(1/3),    0 < y < Y = S0^3 - R0^3
+    w_i(0, t) = H_i p_i,    dw_i/dy (Y, t) = 0,    d m_i/dt = (4 pi / 3) rho_p 9 D_i R^4 dw_i/dy|_0
+
+(MoDeNa bubbleGrowth ``odesystem``, foam-models.md 2.4. A viscoelastic melt would replace the
+right-hand side of the momentum balance by the stress integral -2 int_R^S (tau_rr - tau_tt)/r dr,
+Arefmanesh & Advani 1991, Everitt, Harlen & Wilson 2006; not done here.)
+
+fidelity="full": finite volumes on a grid in y whose widths grow geometrically (ratio about 1.15)
+from a first cell 1/20 of the wall layer sqrt(pi tau) (tau below) at 1e-4 of the run, or when
+the bubble has grown by 1e-6 of its final growth if earlier; the wall gradient is one-sided
+second order; the method of lines is integrated by scipy's BDF with an analytic sparse
+Jacobian. The fluxes telescope, so each fluid's total is conserved to round-off. For an
+isolated bubble the melt is cut at a finite Y beyond both 10 sqrt(tau_i) and
+(1.2 R_end + 8 sqrt(D_max t_end))^3 - (1.2 R_end)^3, several diffusion lengths beyond the
+bubble, with R_end and tau from a fast run first: the far end stays undepleted to < 1e-6.
+
+fidelity="fast": an integral closure with two ODEs per fluid. The depleted amount
+Q_i = int_0^Y (w_i,0 - w_i) dy equals the fluid gained by the cell, and the wall flux is that of
+the Epstein-Plesset sphere written in the Lagrangian coordinate, plus a shell term::
+
+    dQ_i/dt = 9 D_i R^4 (wbar_i - H_i p_i) [1 / (3 R^3) + 1 / sqrt(pi tau_i) + pi^2 / (4 Y)]
+    dtau_i/dt = 9 D_i R^4,      wbar_i = w_i,0 - Q_i / Y
+
+1/(3R^3) is the quasi-steady sphere, 1/sqrt(pi tau) the penetrating layer (erfc in y with the
+Lagrangian diffusion age tau, exact for a thin layer around a growing bubble), pi^2/(4Y) the
+slowest mode of a fully penetrated shell, driven by the shell mean wbar. For an isolated bubble
+at constant supersaturation the closure gives R within 2.3 % of Scriven's exact similarity
+solution for Jakob numbers 0.01 to 100 (exact in both limits); against "full" the final radius
+differs by < 3 % on the test cases of tests/foaming (docs/foaming.md has the figures). It
+ignores the history of the wall concentration (no Duhamel integral), so it is less accurate
+under fast pressure ramps.
+
+References
+----------
+Amon, M., Denson, C.D. A study of the dynamics of foam growth: analysis of the growth of closely
+spaced spherical bubbles. Polym. Eng. Sci. 24 (1984) 1026-1034.
+Arefmanesh, A., Advani, S.G. Diffusion-induced growth of a gas bubble in a viscoelastic fluid.
+Rheol. Acta 30 (1991) 274-283.
+Scriven, L.E. On the dynamics of phase growth. Chem. Eng. Sci. 10 (1959) 1-13.
+Epstein, P.S., Plesset, M.S. On the stability of gas bubbles in liquid-gas solutions.
+J. Chem. Phys. 18 (1950) 1505-1509.
+Everitt, S.L., Harlen, O.G., Wilson, H.J. Bubble growth in a two-dimensional viscoelastic foam.
+J. Non-Newton. Fluid Mech. 137 (2006) 60-71.
+MoDeNa-EUProject/MoDeNa, applications/PUfoam/MoDeNaModels/bubbleGrowth/src/src/model.f90.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+from scipy.integrate import BDF, LSODA
+
+from foamline.errors import FoamlineError
+from foamline.foaming.cell import CellProblem
+from foamline.foaming.grid import ShellGrid, stretched_grid
+from foamline.foaming.properties import MeltProperties, constant_or_callable, is_constant
+from foamline.materials import Polymer, partial_pressures
+
+FIDELITIES = ("full", "fast")
+#: A bubble that shrinks below this fraction of its initial radius has dissolved.
+COLLAPSE_FRACTION = 0.1
+DEFAULT_RTOL = {"full": 1e-5, "fast": 1e-4}
+#: Loadings below this (kg/kg, 1e-10 wt%) are taken as zero.
+TRACE_LOADING = 1e-12
+#: Tolerance of the fast run that sizes the full-fidelity grid.
+SIZING_RTOL = 1e-4
+#: The first cell is this fraction of the wall layer sqrt(pi tau) at the early time below.
+FIRST_CELL_FRACTION = 0.05
+EARLY_FRACTION = 1e-4
+GROWN_FRACTION = 1e-6
+FOUR_PI_3 = 4.0 * math.pi / 3.0
+
+
+class GrowthSolverError(FoamlineError):
+    """The growth integrator could not advance (a step size collapsed)."""
+
+
+@dataclass(frozen=True)
+class ShellProfile:
+    """Dissolved fluids across the shell at the end of a full-fidelity run.
+
+    Attributes
+    ----------
+    y : cell centres in the volume coordinate y = r^3 - R^3, m3.
+    r : radius of the cell centres, m.
+    w : fluid -> dissolved amount in each cell, kg per kg polymer.
+    """
+
+    y: np.ndarray
+    r: np.ndarray
+    w: Mapping[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class CellHistory:
+    """History of one growing cell. Arrays run over the times ``t``; mappings are per fluid.
+
+    Attributes
+    ----------
+    t : time, s.
+    R : bubble radius, m.
+    p : partial pressure of each fluid in the bubble, Pa.
+    gas_kg : mass of each fluid as gas (vapour) in the bubble, kg.
+    condensed_kg : mass of each fluid condensed as liquid in the cell, kg (0 for gases).
+    dissolved_kg : mass of each fluid dissolved in the shell, kg. For an isolated bubble: in the
+        finite numerical shell (full fidelity) or ``inf`` (fast fidelity).
+    wall : dissolved amount at the bubble wall, kg per kg polymer.
+    T : temperature, K.  P : ambient melt pressure, Pa.
+    viscosity : zero-shear viscosity at the wall, Pa s.
+    surface_tension : surface tension at the wall, N/m.
+    shell_volume : melt volume of the shell, m3 (``inf`` for an isolated bubble).
+    polymer_kg : polymer mass of the shell, kg (``inf`` for an isolated bubble).
+    melt_density : polymer mass per melt volume, kg/m3.
+    fidelity : "full" or "fast".
+    collapsed : True if the bubble dissolved (R fell below a tenth of R0); the arrays end there.
+    profile : the final dissolved profile (full fidelity), else None.
+    """
+
+    t: np.ndarray
+    R: np.ndarray
+    p: Mapping[str, np.ndarray]
+    gas_kg: Mapping[str, np.ndarray]
+    condensed_kg: Mapping[str, np.ndarray]
+    dissolved_kg: Mapping[str, np.ndarray]
+    wall: Mapping[str, np.ndarray]
+    T: np.ndarray
+    P: np.ndarray
+    viscosity: np.ndarray
+    surface_tension: np.ndarray
+    shell_volume: float
+    polymer_kg: float
+    melt_density: float
+    fidelity: str
+    collapsed: bool
+    profile: ShellProfile | None = None
+
+    @property
+    def fluids(self) -> tuple[str, ...]:
+        return tuple(self.p)
+
+    @property
+    def p_gas(self) -> np.ndarray:
+        """Total gas pressure in the bubble, Pa."""
+        return np.sum([self.p[name] for name in self.p], axis=0)
+
+    @property
+    def S(self) -> np.ndarray:
+        """Outer radius of the shell, m (``inf`` for an isolated bubble)."""
+        return np.cbrt(self.R**3 + self.shell_volume / FOUR_PI_3)
+
+    @property
+    def porosity(self) -> np.ndarray:
+        """Void fraction of the cell, V_bubble / (V_bubble + V_shell); 0 for an isolated bubble."""
+        v = FOUR_PI_3 * self.R**3
+        return v / (v + self.shell_volume)
+
+    def total_kg(self, fluid_name: str) -> np.ndarray:
+        """All of one fluid in the cell (gas + condensed + dissolved), kg."""
+        return (
+            self.gas_kg[fluid_name] + self.condensed_kg[fluid_name] + self.dissolved_kg[fluid_name]
+        )
+
+    def mass_balance_error(self) -> dict[str, float]:
+        """Largest relative drift of each fluid's total mass over the history.
+
+        ``nan`` for an isolated bubble in fast fidelity (no finite melt to count), 0 for a fluid
+        the cell does not hold.
+        """
+        out = {}
+        for name in self.p:
+            total = self.total_kg(name)
+            if not np.isfinite(total[0]):
+                out[name] = math.nan
+            elif total[0] == 0.0:
+                out[name] = 0.0
+            else:
+                out[name] = float(np.max(np.abs(total - total[0])) / total[0])
+        return out
+
+
+def grow_cell(
+    polymer: str | Polymer,
+    dissolved_wt_pct: Mapping[str, float],
+    T_K: float | Callable[[float], float],
+    P_Pa: float | Callable[[float], float],
+    t_end_s: float,
+    R0_m: float,
+    shell_radius_m: float = math.inf,
+    viscosity_Pa_s: float | None = None,
+    surface_tension_N_m: float | None = None,
+    fidelity: str = "full",
+) -> CellHistory:
+    """Grow one bubble of initial radius R0 in its melt shell from t = 0 to ``t_end_s``.
+
+    Parameters
+    ----------
+    polymer : library name (``"PES"``) or :class:`~foamline.materials.Polymer`.
+    dissolved_wt_pct : fluid -> dissolved amount, wt% of polymer (g per 100 g), uniform at t = 0.
+    T_K : temperature, K, constant or a callable of t (s).
+    P_Pa : ambient melt pressure, Pa, constant or a callable of t (s).
+    t_end_s : end time, s.
+    R0_m : initial bubble radius, m. The bubble starts with each fluid at the partial pressure
+        in equilibrium with the melt, p_i = w_i / H_i(T) (a nucleus at the saturation pressure).
+    shell_radius_m : initial outer radius S0 of the melt shell, m; ``inf`` for an isolated bubble
+        (a cell density N per melt volume gives S0 = (3 / (4 pi N))^(1/3)).
+    viscosity_Pa_s : a constant viscosity, Pa s, instead of the materials model at the wall.
+    surface_tension_N_m : a constant surface tension, N/m, instead of the materials model.
+    fidelity : "full" (finite volumes across the shell) or "fast" (integral closure).
+
+    Returns
+    -------
+    CellHistory with t, R, the partial pressures and the mass of each fluid as gas, condensate
+    and dissolved.
+
+    Examples
+    --------
+    3 wt% CO2 and 0.5 wt% water in PES at 300 C and 1 bar: a 1 um bubble in a 20 um shell grows
+    in 1 s to its equilibrium, where the shell holds only what 1 bar keeps dissolved.
+
+    >>> h = grow_cell("PES", {"CO2": 3.0, "H2O": 0.5}, 573.15, 1e5, 1.0, 1e-6, 20e-6)
+    >>> print(f"R = {h.R[-1] * 1e6:.1f} um, porosity {h.porosity[-1]:.2f}")
+    R = 77.1 um, porosity 0.98
+    """
+    if fidelity not in FIDELITIES:
+        raise ValueError(f"fidelity must be one of {FIDELITIES}, not {fidelity!r}")
+    if not isinstance(dissolved_wt_pct, Mapping) or not dissolved_wt_pct:
+        raise ValueError("dissolved_wt_pct must map at least one fluid to its wt% of polymer")
+    _check_positive(t_end_s, "t_end_s", "s")
+    _check_positive(R0_m, "R0_m", "m")
+    if not (shell_radius_m > R0_m):
+        raise ValueError(
+            f"shell_radius_m = {shell_radius_m} m must exceed R0_m = {R0_m} m (or be math.inf)"
+        )
+    for name, value in dissolved_wt_pct.items():
+        if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0.0):
+            raise ValueError(f"dissolved_wt_pct[{name!r}] must be a finite wt% >= 0, not {value!r}")
+    melt = MeltProperties(polymer, list(dissolved_wt_pct), viscosity_Pa_s, surface_tension_N_m)
+    dissolved = {
+        name: value / 100.0
+        for name, value in zip(melt.fluids, dissolved_wt_pct.values(), strict=True)
+    }
+    T = constant_or_callable(T_K, "T_K", "K")
+    P = constant_or_callable(P_Pa, "P_Pa", "Pa")
+    if math.isinf(shell_radius_m):
+        shell_kg = math.inf
+    else:
+        rho = melt.melt_density(_checked_T(T(0.0)), _checked_P(P(0.0)))
+        shell_kg = rho * FOUR_PI_3 * (shell_radius_m**3 - R0_m**3)
+    return advance_cell(melt, dissolved, R0_m, shell_kg, T, P, 0.0, t_end_s, fidelity=fidelity)
+
+
+def advance_cell(
+    melt: MeltProperties,
+    dissolved: Mapping[str, float],
+    R0_m: float,
+    shell_polymer_kg: float,
+    T_K: float | Callable[[float], float],
+    P_Pa: float | Callable[[float], float],
+    t_start_s: float,
+    t_end_s: float,
+    *,
+    fidelity: str = "full",
+    initial_pressures_Pa: Mapping[str, float] | None = None,
+    t_eval: Sequence[float] | np.ndarray | None = None,
+    n_cells: int | None = None,
+    rtol: float | None = None,
+) -> CellHistory:
+    """Advance one cell from ``t_start_s`` to ``t_end_s`` under T(t) and P(t): the growth core.
+
+    The nucleation and cohort models call this once per cohort, with one shared ``melt``.
+
+    Parameters
+    ----------
+    melt : the polymer and its fluids (:class:`~foamline.foaming.properties.MeltProperties`).
+    dissolved : fluid -> dissolved amount, kg per kg polymer, uniform in the shell at the start.
+    R0_m : bubble radius at the start, m.
+    shell_polymer_kg : polymer mass of the shell, kg (1 / N times the melt density for N cells
+        per melt volume); ``math.inf`` for an isolated bubble.
+    T_K, P_Pa : temperature (K) and ambient pressure (Pa), constants or callables of t (s).
+    t_start_s, t_end_s : start and end time, s.
+    fidelity : "full" or "fast" (see the module docstring).
+    initial_pressures_Pa : fluid -> partial pressure in the bubble at the start, Pa; by default
+        the pressures in equilibrium with ``dissolved``, w_i / H_i(T).
+    t_eval : times (s) at which to report; by default every step of the integrator.
+    n_cells : number of finite volumes across the shell (full fidelity); by default chosen for
+        a cell-width ratio near 1.15 (40 to 160 cells).
+    rtol : relative tolerance of the integrator (default 1e-5 full, 1e-4 fast; the closure
+        error of the fast fidelity is far larger than 1e-4).
+    """
+    if fidelity not in FIDELITIES:
+        raise ValueError(f"fidelity must be one of {FIDELITIES}, not {fidelity!r}")
+    for value, name in ((t_start_s, "t_start_s"), (t_end_s, "t_end_s")):
+        if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0.0):
+            raise ValueError(f"{name} must be a finite time >= 0 s, not {value!r}")
+    if not t_end_s > t_start_s:
+        raise ValueError(f"t_end_s = {t_end_s} s must be later than t_start_s = {t_start_s} s")
+    _check_positive(R0_m, "R0_m", "m")
+    if not (shell_polymer_kg > 0.0):
+        raise ValueError(f"shell_polymer_kg must be positive (or math.inf), not {shell_polymer_kg}")
+    run = _Run(
+        melt,
+        dissolved,
+        R0_m,
+        shell_polymer_kg,
+        constant_or_callable(T_K, "T_K", "K"),
+        constant_or_callable(P_Pa, "P_Pa", "Pa"),
+        float(t_start_s),
+        float(t_end_s),
+        initial_pressures_Pa,
+    )
+    times = None if t_eval is None else _check_t_eval(t_eval, t_start_s, t_end_s)
+    tol = DEFAULT_RTOL[fidelity] if rtol is None else float(rtol)
+    if fidelity == "fast":
+        return run.fast(tol, times)
+    return run.full(tol, times, n_cells)
+
+
+# -- the drivers -----------------------------------------------------------------------------
+class _Run:
+    """One call of :func:`advance_cell`: set-up, the two integrations and the history."""
+
+    def __init__(
+        self,
+        melt: MeltProperties,
+        dissolved: Mapping[str, float],
+        R0: float,
+        shell_kg: float,
+        T_of_t: Callable[[float], float],
+        P_of_t: Callable[[float], float],
+        t0: float,
+        t1: float,
+        initial_pressures: Mapping[str, float] | None,
+    ) -> None:
+        self.melt = melt
+        self.fluids = melt.fluids
+        w0 = _per_fluid(melt, dissolved, "dissolved", "kg/kg")
+        w0[w0 < TRACE_LOADING] = 0.0
+        if not np.any(w0 > 0.0) and not initial_pressures:
+            raise ValueError("the cell holds no fluid: give a positive dissolved amount")
+        self.T_of_t, self.P_of_t, self.t0, self.t1 = T_of_t, P_of_t, t0, t1
+        T0, P0 = _checked_T(T_of_t(t0)), _checked_P(P_of_t(t0))
+        if is_constant(T_of_t):
+            node = melt.at(T0)
+            self.T_max = T0
+            self.node_at = lambda T: node
+            self.nodes_at = lambda T: melt.at_many(np.full(len(T), T0), node)
+        else:
+            samples = np.array([_checked_T(T_of_t(t)) for t in np.linspace(t0, t1, 257)])
+            table = melt.table(float(samples.min()), float(samples.max()))
+            self.T_max = float(samples.max())
+            self.node_at = table.at
+            self.nodes_at = table.at_many
+        # InfeasibleProcess if a condensable fluid exceeds what the melt holds:
+        partial_pressures(melt.polymer, dict(zip(self.fluids, w0.tolist(), strict=True)), T0)
+        node0 = melt.at(T0)
+        if initial_pressures is None:
+            p0 = np.minimum(w0 / node0.henry, node0.cap)
+        else:
+            p0 = _per_fluid(melt, initial_pressures, "initial_pressures_Pa", "Pa")
+        rho = melt.melt_density(T0, P0)
+        self.problem = CellProblem(
+            melt,
+            w0,
+            p0,
+            R0,
+            rho,
+            shell_kg / (rho * FOUR_PI_3),
+            T_of_t,
+            P_of_t,
+            self.node_at,
+            t0,
+            t1,
+        )
+
+    def fast_states(self, rtol: float, t_eval: np.ndarray | None):
+        cell = self.problem
+        z0, atol = cell.fast_start(rtol)
+        solver = LSODA(cell.fast_rhs, self.t0, z0, self.t1, rtol=rtol, atol=atol)
+        return _integrate(solver, z0, t_eval, cell.R0)
+
+    def fast(self, rtol: float, t_eval: np.ndarray | None) -> CellHistory:
+        ts, zs, collapsed = self.fast_states(rtol, t_eval)
+        b, dissolved = self.problem.fast_contents(zs)
+        return self.history(ts, zs[:, 0], b, dissolved, collapsed, "fast", None)
+
+    def grid(self, n_cells: int | None) -> ShellGrid:
+        """The shell grid, sized by a fast run (see the module docstring)."""
+        cell = self.problem
+        ts, zs, _ = self.fast_states(SIZING_RTOL, None)
+        tau = cell.fast_ages(zs)
+        R = cell.R0 * np.exp(zs[:, 0])
+        grown = R**3 - cell.R0**3
+        # resolve the wall layer from early on: from 1e-4 of the run, or from when the bubble
+        # has grown by 1e-6 of its final growth, whichever comes first
+        k = int(np.searchsorted(ts, self.t0 + EARLY_FRACTION * (self.t1 - self.t0)))
+        if grown[-1] > 0.0:
+            k = min(k, int(np.argmax(grown >= GROWN_FRACTION * grown[-1])))
+        k = min(max(k, 1), len(ts) - 1)
+        first = FIRST_CELL_FRACTION * math.sqrt(math.pi * float(tau[k].min()))
+        if cell.finite:
+            extent = cell.Y
+        else:
+            D_max = float(self.melt.at(self.T_max).diffusivity.max())
+            R_end = 1.2 * float(R.max())
+            reach = (R_end + 8.0 * math.sqrt(D_max * (self.t1 - self.t0))) ** 3 - R_end**3
+            extent = max(10.0 * math.sqrt(float(tau[-1].max())), reach)
+        return stretched_grid(extent, max(first, 1e-12 * extent), n_cells)
+
+    def full(self, rtol: float, t_eval: np.ndarray | None, n_cells: int | None) -> CellHistory:
+        cell = self.problem
+        grid = self.grid(n_cells)
+        z0, atol = cell.full_start(grid, rtol)
+        solver = BDF(cell.full_rhs, self.t0, z0, self.t1, rtol=rtol, atol=atol, jac=cell.full_jac)
+        ts, zs, collapsed = _integrate(solver, z0, t_eval, cell.R0)
+        b, dissolved, w = cell.full_contents(zs)
+        R_end = cell.R0 * math.exp(zs[-1, 0])
+        profile = ShellProfile(
+            grid.centres.copy(),
+            np.cbrt(grid.centres + R_end**3),
+            MappingProxyType({name: w[-1, i].copy() for i, name in enumerate(self.fluids)}),
+        )
+        return self.history(ts, zs[:, 0], b, dissolved, collapsed, "full", profile)
+
+    def history(self, ts, ell, b, dissolved, collapsed, fidelity, profile) -> CellHistory:
+        cell = self.problem
+        ts = np.asarray(ts, dtype=float)
+        R = cell.R0 * np.exp(ell)
+        T = np.array([self.T_of_t(t) for t in ts], dtype=float)
+        P = np.array([self.P_of_t(t) for t in ts], dtype=float)
+        nodes = self.nodes_at(T)
+        p, condensed = cell.gas(b, (R**3)[:, None], T[:, None], nodes.cap)
+        condensed = np.maximum(condensed, 0.0)
+        wall = nodes.henry * p
+        eta = np.array([self.melt.viscosity(T[k], P[k], wall[k].tolist()) for k in range(len(ts))])
+        if self.melt.fixed_surface_tension is None:
+            sigma = nodes.surface_tension(wall)
+        else:
+            sigma = np.full(len(ts), self.melt.fixed_surface_tension)
+        to_kg = cell.rho * FOUR_PI_3
+
+        def per_fluid(a):
+            return MappingProxyType({name: a[:, i].copy() for i, name in enumerate(self.fluids)})
+
+        return CellHistory(
+            t=ts,
+            R=R,
+            p=per_fluid(p),
+            gas_kg=per_fluid(to_kg * (b - condensed)),
+            condensed_kg=per_fluid(to_kg * condensed),
+            dissolved_kg=per_fluid(dissolved),
+            wall=per_fluid(wall),
+            T=T,
+            P=P,
+            viscosity=eta,
+            surface_tension=sigma,
+            shell_volume=FOUR_PI_3 * cell.Y,
+            polymer_kg=to_kg * cell.Y,
+            melt_density=cell.rho,
+            fidelity=fidelity,
+            collapsed=collapsed,
+            profile=profile,
+        )
+
+
+def _integrate(solver, z0: np.ndarray, t_eval: np.ndarray | None, R0: float):
+    """Step ``solver`` to its end; return times, states and whether the bubble dissolved."""
+    ts, zs = [solver.t], [z0.copy()]
+    collapsed = False
+    ell_collapse = math.log(COLLAPSE_FRACTION)
+    k = 0
+    if t_eval is not None:
+        ts, zs = [], []
+        while k < len(t_eval) and t_eval[k] <= solver.t:
+            ts.append(float(t_eval[k]))
+            zs.append(z0.copy())
+            k += 1
+    while solver.status == "running":
+        # BDF rescales its unused higher differences after big step increases; they may
+        # overflow harmlessly, so numpy's warnings are silenced and the state checked instead
+        with np.errstate(over="ignore", invalid="ignore"):
+            message = solver.step()
+        if solver.status == "failed" or not np.all(np.isfinite(solver.y)):
+            R = R0 * math.exp(min(solver.y[0], 700.0))
+            raise GrowthSolverError(
+                f"the cell-growth integrator stopped at t = {solver.t:.4g} s "
+                f"(R = {R * 1e6:.4g} um): {message or 'the state is no longer finite'}"
+            )
+        if t_eval is None:
+            ts.append(solver.t)
+            zs.append(solver.y.copy())
+        else:
+            dense = None
+            while k < len(t_eval) and t_eval[k] <= solver.t:
+                dense = solver.dense_output() if dense is None else dense
+                ts.append(float(t_eval[k]))
+                zs.append(np.asarray(dense(t_eval[k]), dtype=float))
+                k += 1
+        if solver.y[0] < ell_collapse:
+            collapsed = True
+            if t_eval is not None and (not ts or solver.t > ts[-1]):
+                ts.append(solver.t)
+                zs.append(solver.y.copy())
+            break
+    return np.array(ts), np.array(zs), collapsed
+
+
+# -- input checks ---------------------------------------------------------------------------------
+def _check_positive(value: float, name: str, unit: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name} must be a number in {unit}, not {value!r}")
+    if not (math.isfinite(value) and value > 0.0):
+        raise ValueError(f"{name} must be finite and positive (in {unit}), not {value}")
+
+
+def _checked_T(T: float) -> float:
+    if not (math.isfinite(T) and T > 0.0):
+        raise ValueError(f"the temperature must be finite and positive in K, not {T}")
+    return float(T)
+
+
+def _checked_P(P: float) -> float:
+    if not (math.isfinite(P) and P >= 0.0):
+        raise ValueError(f"the ambient pressure must be finite and >= 0 Pa, not {P}")
+    return float(P)
+
+
+def _per_fluid(melt: MeltProperties, values: Mapping[str, float], what: str, unit: str):
+    """An array over the melt's fluids from a name -> value mapping (missing fluids: 0)."""
+    from foamline.materials import fluid
+
+    out = np.zeros(len(melt.fluids))
+    for name, value in values.items():
+        key = fluid(name).name
+        if key not in melt.fluids:
+            raise ValueError(
+                f"{what} names {name}, which is not one of the cell's fluids {melt.fluids}"
+            )
+        if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0.0):
+            raise ValueError(f"{what}[{name!r}] must be a finite value >= 0 {unit}, not {value!r}")
+        out[melt.fluids.index(key)] = float(value)
+    return out
+
+
+def _check_t_eval(t_eval, t0: float, t1: float) -> np.ndarray:
+    times = np.asarray(t_eval, dtype=float)
+    if times.ndim != 1 or len(times) == 0 or np.any(np.diff(times) <= 0.0):
+        raise ValueError("t_eval must be a non-empty, strictly increasing sequence of times (s)")
+    if times[0] < t0 or times[-1] > t1:
+        raise ValueError(f"t_eval must lie within [{t0}, {t1}] s")
+    return times

@@ -1,0 +1,416 @@
+"""Melt and gas properties of a growing cell, tabulated so the growth solver can call them cheaply.
+
+The growth equations need, at every right-hand-side evaluation, the Henry constant H_i(T), the
+diffusivity D_i(T) and the vapour-pressure cap of each fluid, the surface tension sigma(T, w) and
+the zero-shear viscosity eta_0(T, P, w) at the bubble wall. The materials functions give them, but
+some cost up to 0.5 ms per call (CoolProp behind ``henry_constant`` of water, ``vapour_pressure``
+and ``surface_tension``). :class:`MeltProperties` therefore
+
+- evaluates H, D and the cap once per temperature node (2 K apart) and interpolates
+  ln H, ln D and ln p_vap linearly between nodes (error < 1e-4 relative for the steam curve);
+  at a constant temperature it evaluates them once, exactly;
+- replaces the generalised Macleod surface tension by the same law with its inner ratio a
+  quadratic in the dissolved amounts,
+
+      sigma(T, w) = sigma_0(T) [1 + sum_i (a_i(T) + b_i(T) w_i) w_i]^4,
+
+  a_i, b_i fitted at each node through two calls of :func:`foamline.materials.surface_tension`
+  with fluid i alone, at 1 and 4 wt% (for a condensable fluid at most 1/2 and 0.95 of what the
+  melt holds). The Macleod ratio (rho_mix - rho_gas) / rho_melt is nearly linear in w: the
+  quadratic is within 0.7 % of the materials function for PES with up to 4 wt% CO2 and 0.9 wt%
+  water together and for PS with up to 6 wt% CO2 (docs/foaming.md);
+- calls :func:`foamline.materials.zero_shear_viscosity` directly (about 2 us).
+
+Nodes are cached per polymer grade and fluid set, so the many cohorts of one recipe share them.
+
+References
+----------
+Park, H., Park, C.B., Tzoganakis, C., Tan, K.H., Chen, P. Ind. Eng. Chem. Res. 45 (2006) 1650
+(generalised Macleod surface tension of PS-CO2).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from foamline.errors import MaterialError
+from foamline.materials import (
+    Polymer,
+    diffusivity,
+    fluid,
+    henry_constant,
+    max_dissolved,
+    melt_density,
+    neat_surface_tension,
+    pair,
+    surface_tension,
+    vapour_pressure,
+    zero_shear_viscosity,
+)
+from foamline.materials import polymer as library_polymer
+
+#: Spacing of the temperature nodes, K.
+NODE_SPACING_K = 2.0
+#: Loadings at which the surface-tension law is fitted, kg/kg polymer (at most 1/2 and 0.95 of
+#: what the melt holds of a condensable fluid).
+SIGMA_REFERENCE_LOADING = (0.01, 0.04)
+#: ln of the "no cap" vapour pressure used in the tables (exp(700) ~ 1e304 Pa).
+_LN_NO_CAP = 700.0
+_MAX_CACHED_NODES = 200_000
+_NODE_CACHE: dict[tuple, np.ndarray] = {}
+
+
+class NodeProperties:
+    """Temperature-dependent properties of every fluid of a cell at one temperature.
+
+    Attributes (numpy arrays over the fluids, made on first use; ``*_list`` as Python lists)
+    ----------
+    henry : Henry constant of each fluid, (kg/kg polymer) / Pa.
+    diffusivity : diffusion coefficient of each fluid in the melt, m2/s.
+    cap : vapour pressure of each condensable fluid, Pa; ``inf`` for gases and above Tc.
+    sigma0 : surface tension of the neat melt, N/m.
+    sigma_slope, sigma_curvature : a_i and b_i of the surface-tension law above.
+    """
+
+    __slots__ = (
+        "henry_list",
+        "diffusivity_list",
+        "cap_list",
+        "sigma0",
+        "sigma_slope_list",
+        "sigma_curvature_list",
+        "_arrays",
+    )
+
+    def __init__(
+        self,
+        henry: list[float],
+        diffusivity: list[float],
+        cap: list[float],
+        sigma0: float,
+        sigma_slope: list[float],
+        sigma_curvature: list[float],
+    ) -> None:
+        self.henry_list = henry
+        self.diffusivity_list = diffusivity
+        self.cap_list = cap
+        self.sigma0 = sigma0
+        self.sigma_slope_list = sigma_slope
+        self.sigma_curvature_list = sigma_curvature
+        self._arrays = None
+
+    def _array(self, k: int) -> np.ndarray:
+        if self._arrays is None:
+            self._arrays = tuple(
+                np.array(x)
+                for x in (
+                    self.henry_list,
+                    self.diffusivity_list,
+                    self.cap_list,
+                    self.sigma_slope_list,
+                    self.sigma_curvature_list,
+                )
+            )
+        return self._arrays[k]
+
+    henry = property(lambda self: self._array(0))
+    diffusivity = property(lambda self: self._array(1))
+    cap = property(lambda self: self._array(2))
+    sigma_slope = property(lambda self: self._array(3))
+    sigma_curvature = property(lambda self: self._array(4))
+
+
+class MeltProperties:
+    """Properties of one polymer grade holding a set of blowing fluids, for the growth solver.
+
+    Parameters
+    ----------
+    polymer : a library name (``"PES"``) or a :class:`~foamline.materials.Polymer`.
+    fluids : names of the dissolved fluids (library names or aliases).
+    viscosity_Pa_s : a constant zero-shear viscosity, Pa s, instead of the materials model.
+    surface_tension_N_m : a constant surface tension, N/m, instead of the materials model.
+    diffusivity_m2_s : constant diffusivities, m2/s, of some fluids (calibration and tests).
+
+    Build one per recipe and reuse it: its temperature tables are shared by every cell grown
+    with it.
+    """
+
+    def __init__(
+        self,
+        polymer: str | Polymer,
+        fluids: tuple[str, ...] | list[str],
+        viscosity_Pa_s: float | None = None,
+        surface_tension_N_m: float | None = None,
+        diffusivity_m2_s: Mapping[str, float] | None = None,
+    ) -> None:
+        self.polymer = polymer if isinstance(polymer, Polymer) else library_polymer(polymer)
+        names = tuple(fluid(name).name for name in fluids)
+        if not names:
+            raise ValueError("a cell needs at least one dissolved fluid")
+        if len(set(names)) != len(names):
+            raise ValueError(f"fluids {list(fluids)} name the same fluid twice")
+        self.fluids = names
+        pairs = [pair(self.polymer.name, name) for name in names]  # MaterialError if no data
+        self.molar_mass = np.array([fluid(name)["M"] for name in names])
+        self.condensable = np.array([p.info.get("model", "henry") == "activity" for p in pairs])
+        self.fixed_viscosity = _positive_or_none(viscosity_Pa_s, "viscosity_Pa_s")
+        if surface_tension_N_m is not None and not (
+            math.isfinite(surface_tension_N_m) and surface_tension_N_m >= 0.0
+        ):
+            raise ValueError(
+                f"surface_tension_N_m must be a finite value >= 0 N/m, not {surface_tension_N_m}"
+            )
+        self.fixed_surface_tension = surface_tension_N_m
+        self.fixed_diffusivity = np.full(len(names), np.nan)
+        for name, value in (diffusivity_m2_s or {}).items():
+            key = fluid(name).name
+            if key not in names:
+                raise ValueError(f"diffusivity_m2_s names {name}, which is not a fluid of the cell")
+            self.fixed_diffusivity[names.index(key)] = _positive_or_none(
+                value, f"diffusivity_m2_s[{name!r}]"
+            )
+        self._fixed_D_list = self.fixed_diffusivity.tolist()
+        self._key = (
+            self.polymer.name,
+            tuple(sorted((k, v.si) for k, v in self.polymer.values.items())),
+            names,
+            surface_tension_N_m is None,
+        )
+
+    # -- scalar properties ---------------------------------------------------------------------
+    def melt_density(self, T: float, P: float) -> float:
+        """Density of the neat melt, kg polymer per m3 of melt, at T (K) and P (Pa)."""
+        return melt_density(self.polymer, T, P)
+
+    def viscosity(self, T: float, P: float, wall: list[float]) -> float:
+        """Zero-shear viscosity, Pa s, at T (K), P (Pa), ``wall`` dissolved (kg/kg) per fluid."""
+        if self.fixed_viscosity is not None:
+            return self.fixed_viscosity
+        try:
+            return zero_shear_viscosity(
+                self.polymer, T, P, dict(zip(self.fluids, wall, strict=True))
+            )
+        except OverflowError:  # ln(eta) beyond the float range near the WLF divergence: a glass
+            return math.inf
+
+    def surface_tension(self, node: NodeProperties, wall: list[float]) -> float:
+        """Surface tension, N/m, of the melt holding ``wall`` (kg/kg per fluid) at the node's T."""
+        if self.fixed_surface_tension is not None:
+            return self.fixed_surface_tension
+        return node.sigma0 * max(sigma_ratio(node, wall), 0.0) ** 4
+
+    # -- temperature tables -------------------------------------------------------------------
+    def at(self, T: float) -> NodeProperties:
+        """The temperature-dependent properties evaluated exactly at T (K)."""
+        return self._unpack(self._row(T).tolist())
+
+    def at_many(self, T: np.ndarray, node: NodeProperties | None = None) -> NodeArrays:
+        """Properties at each of the temperatures T (K), as arrays (times, fluids).
+
+        With ``node`` given, all temperatures are taken to be the node's (a constant T).
+        """
+        if node is None:
+            return self._unpack_many(np.array([self._row(float(x)) for x in T]))
+        n = len(T)
+        return NodeArrays(
+            np.tile(node.henry, (n, 1)),
+            np.tile(node.diffusivity, (n, 1)),
+            np.tile(node.cap, (n, 1)),
+            np.full(n, node.sigma0),
+            np.tile(node.sigma_slope, (n, 1)),
+            np.tile(node.sigma_curvature, (n, 1)),
+        )
+
+    def table(self, T_min: float, T_max: float) -> TemperatureTable:
+        """A table of the properties on nodes covering [T_min, T_max] (K), for interpolation."""
+        lo = math.floor(T_min / NODE_SPACING_K)
+        hi = math.ceil(T_max / NODE_SPACING_K) + 1
+        rows = [self._row(k * NODE_SPACING_K) for k in range(lo + 1, hi + 1)]
+        try:
+            first = self._row(lo * NODE_SPACING_K)
+        except MaterialError:  # the node below T_min lies below the triple point of a fluid
+            first = self._row(T_min)
+        return TemperatureTable(self, lo * NODE_SPACING_K, np.array([first, *rows]))
+
+    def _row(self, T: float) -> np.ndarray:
+        """ln H, ln D, ln cap of each fluid, sigma_0, then a_i and b_i of sigma, at T (K)."""
+        key = (self._key, T)
+        row = _NODE_CACHE.get(key)
+        if row is None:
+            if len(_NODE_CACHE) > _MAX_CACHED_NODES:
+                _NODE_CACHE.clear()
+            row = _compute_row(self.polymer, self.fluids, self.condensable, T, self._key[-1])
+            _NODE_CACHE[key] = row
+        return row
+
+    def _unpack(self, row: list[float]) -> NodeProperties:
+        n = len(self.fluids)
+        exp = math.exp
+        D = [
+            exp(x) if math.isnan(d) else d
+            for x, d in zip(row[n : 2 * n], self._fixed_D_list, strict=True)
+        ]
+        cap = [math.inf if x >= _LN_NO_CAP - 1.0 else exp(x) for x in row[2 * n : 3 * n]]
+        return NodeProperties(
+            [exp(x) for x in row[:n]],
+            D,
+            cap,
+            row[3 * n],
+            row[3 * n + 1 : 4 * n + 1],
+            row[4 * n + 1 :],
+        )
+
+    def _unpack_many(self, rows: np.ndarray) -> NodeArrays:
+        n = len(self.fluids)
+        D = np.exp(rows[:, n : 2 * n])
+        fixed = ~np.isnan(self.fixed_diffusivity)
+        D[:, fixed] = self.fixed_diffusivity[fixed]
+        ln_cap = rows[:, 2 * n : 3 * n]
+        with np.errstate(over="ignore"):
+            cap = np.where(ln_cap >= _LN_NO_CAP - 1.0, math.inf, np.exp(ln_cap))
+        return NodeArrays(
+            np.exp(rows[:, :n]),
+            D,
+            cap,
+            rows[:, 3 * n],
+            rows[:, 3 * n + 1 : 4 * n + 1],
+            rows[:, 4 * n + 1 :],
+        )
+
+
+class TemperatureTable:
+    """Linear interpolation of :class:`MeltProperties` rows between temperature nodes."""
+
+    def __init__(self, melt: MeltProperties, T_first: float, rows: np.ndarray) -> None:
+        self._melt = melt
+        self._T_first = T_first
+        self._rows = rows
+        self._row_lists = rows.tolist()
+        self.T_min = T_first
+        self.T_max = T_first + (len(rows) - 1) * NODE_SPACING_K
+        self._last = (math.nan, None)
+
+    def at(self, T: float) -> NodeProperties:
+        """Properties at T (K), interpolated; clamped to the table's ends."""
+        if T == self._last[0]:  # integrators ask again at the same time for their Jacobians
+            return self._last[1]
+        x = (T - self._T_first) / NODE_SPACING_K
+        k = min(max(int(x), 0), len(self._row_lists) - 2)
+        f = min(max(x - k, 0.0), 1.0)
+        r0, r1 = self._row_lists[k], self._row_lists[k + 1]
+        node = self._melt._unpack([a + f * (b - a) for a, b in zip(r0, r1, strict=True)])
+        self._last = (T, node)
+        return node
+
+    def at_many(self, T: np.ndarray) -> NodeArrays:
+        """Properties at each of the temperatures T (K), as arrays (times, fluids)."""
+        x = (np.asarray(T, dtype=float) - self._T_first) / NODE_SPACING_K
+        k = np.clip(x.astype(int), 0, len(self._rows) - 2)
+        f = np.clip(x - k, 0.0, 1.0)[:, None]
+        rows = self._rows[k] * (1.0 - f) + self._rows[k + 1] * f
+        return self._melt._unpack_many(rows)
+
+
+class NodeArrays:
+    """:class:`NodeProperties` at many temperatures: arrays (times, fluids) and (times,)."""
+
+    __slots__ = ("henry", "diffusivity", "cap", "sigma0", "sigma_slope", "sigma_curvature")
+
+    def __init__(self, henry, diffusivity, cap, sigma0, sigma_slope, sigma_curvature) -> None:
+        self.henry = henry
+        self.diffusivity = diffusivity
+        self.cap = cap
+        self.sigma0 = sigma0
+        self.sigma_slope = sigma_slope
+        self.sigma_curvature = sigma_curvature
+
+    def surface_tension(self, wall: np.ndarray) -> np.ndarray:
+        """sigma (N/m) for ``wall`` (times, fluids) kg/kg, by the law of the module docstring."""
+        ratio = 1.0 + np.sum((self.sigma_slope + self.sigma_curvature * wall) * wall, axis=1)
+        return self.sigma0 * np.maximum(ratio, 0.0) ** 4
+
+
+def sigma_ratio(node: NodeProperties, wall: list[float]) -> float:
+    """1 + sum_i (a_i + b_i w_i) w_i: (sigma / sigma_0)^(1/4) for the wall loadings w_i."""
+    return 1.0 + sum(
+        (a + b * w) * w
+        for a, b, w in zip(node.sigma_slope_list, node.sigma_curvature_list, wall, strict=True)
+    )
+
+
+def _compute_row(
+    polymer: Polymer, fluids: tuple[str, ...], condensable: np.ndarray, T: float, sigma: bool
+) -> np.ndarray:
+    ln_h = [math.log(henry_constant(polymer, name, T)) for name in fluids]
+    ln_d = [math.log(diffusivity(polymer, name, T)) for name in fluids]
+    ln_cap = []
+    for name, cond in zip(fluids, condensable, strict=True):
+        p_vap = vapour_pressure(name, T) if cond else math.inf
+        ln_cap.append(math.log(p_vap) if math.isfinite(p_vap) else _LN_NO_CAP)
+    sigma0 = neat_surface_tension(polymer, T) if sigma else 0.0
+    slopes, curvatures = [], []
+    for name in fluids:
+        if not sigma or sigma0 <= 0.0:
+            slopes.append(0.0)
+            curvatures.append(0.0)
+            continue
+        # (sigma / sigma0)^(1/4) = 1 + a w + b w^2 through two loadings of the fluid alone
+        most = max_dissolved(polymer, name, T)
+        w1 = min(SIGMA_REFERENCE_LOADING[0], 0.5 * most)
+        w2 = min(SIGMA_REFERENCE_LOADING[1], 0.95 * most)
+        r1 = (surface_tension(polymer, T, {name: w1}) / sigma0) ** 0.25 - 1.0
+        r2 = (surface_tension(polymer, T, {name: w2}) / sigma0) ** 0.25 - 1.0
+        b = (r2 / w2 - r1 / w1) / (w2 - w1)
+        slopes.append(r1 / w1 - b * w1)
+        curvatures.append(b)
+    return np.array([*ln_h, *ln_d, *ln_cap, sigma0, *slopes, *curvatures])
+
+
+def _positive_or_none(value: float | None, name: str) -> float | None:
+    if value is None:
+        return None
+    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0.0):
+        raise ValueError(f"{name} must be a finite positive number, not {value!r}")
+    return float(value)
+
+
+def constant_or_callable(value: float | Callable[[float], float], name: str, unit: str):
+    """A callable of time (s) from a number or a callable; numbers are checked to be finite."""
+    if callable(value):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(
+            f"{name} must be a finite number in {unit} or a callable of t, not {value!r}"
+        )
+    constant = float(value)
+    return _Constant(constant)
+
+
+class _Constant:
+    """A constant function of time that says it is constant (the solver skips interpolation)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __call__(self, t: float) -> float:
+        return self.value
+
+
+def is_constant(function: Callable[[float], float]) -> bool:
+    """True for the constants made by :func:`constant_or_callable`."""
+    return isinstance(function, _Constant)
+
+
+__all__ = [
+    "MeltProperties",
+    "NodeArrays",
+    "NodeProperties",
+    "TemperatureTable",
+    "constant_or_callable",
+    "is_constant",
+]

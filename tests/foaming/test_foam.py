@@ -1,0 +1,142 @@
+"""The cohort foam model on the bundled recipe: conservation, grid independence, trends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import foamline.foaming.foam as foam_module
+from foamline.errors import FoamlineError
+from foamline.foaming.foam import simulate_foam
+from foamline.line import run_line
+from foamline.recipe import recipe_from_dict
+
+
+@pytest.fixture(scope="module")
+def base(request):
+    import copy
+    import tomllib
+
+    from tests.conftest import EXAMPLES
+
+    with (EXAMPLES / "pes_mf_co2_water.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    recipe = recipe_from_dict(copy.deepcopy(data))
+    return data, recipe, run_line(recipe), simulate_foam(recipe, run_line(recipe), "fast")
+
+
+def _foam(data: dict, fidelity: str = "fast", **changes):
+    import copy
+
+    data = copy.deepcopy(data)
+    for path, value in changes.items():
+        section, key = path.split("__")
+        data[section][key] = value
+    recipe = recipe_from_dict(data)
+    return simulate_foam(recipe, run_line(recipe), fidelity)
+
+
+def test_foam_result_is_physical_and_conserves_gas(base) -> None:
+    _, _, _, foam = base
+    assert 0.0 < foam.void_fraction < 1.0
+    assert foam.cell_density_per_cm3_polymer > foam.cell_density_per_cm3_foam > 0.0
+    assert foam.mean_cell_diameter_um > 0.0 and foam.cell_diameter_std_um >= 0.0
+    assert 0.0 <= foam.ruptured_fraction <= 1.0
+    assert foam.gas_mass_rel_error < 1e-3
+    assert foam.freeze_time_s > 0.0
+    assert 0.0 < foam.skin_thickness_um < foam.sheet_thickness_um / 2 + 1e-9
+    # the undepleted fraction falls monotonically while cells nucleate
+    assert np.all(np.diff(foam.undepleted) <= 1e-12)
+
+
+def test_cells_stop_growing_at_freezing(base) -> None:
+    _, _, line, foam = base
+    t_freeze = line.die_history.t[-1] + foam.freeze_time_s
+    for h, R in zip(foam.histories, foam.radii, strict=True):
+        if R > 0.0:
+            assert R == pytest.approx(np.interp(t_freeze, h.t, h.R))
+
+
+def test_nucleation_burst_is_grid_independent(base, monkeypatch) -> None:
+    """Halving the time steps across the nucleation burst changes the cell density and the mean
+    diameter by less than 1 % (measured 0.01 %)."""
+    data, _, _, foam = base
+    monkeypatch.setattr(foam_module, "BURST_POINTS", 200)
+    coarse = _foam(data)
+    assert coarse.cell_density_per_cm3_polymer == pytest.approx(
+        foam.cell_density_per_cm3_polymer, rel=0.01
+    )
+    assert coarse.mean_cell_diameter_um == pytest.approx(foam.mean_cell_diameter_um, rel=0.01)
+
+
+def test_full_fidelity_has_at_least_100_cohorts_and_agrees_with_fast(base) -> None:
+    data, _, _, fast = base
+    full = _foam(data, "full")
+    assert len(full.birth_times) >= 100
+    assert full.gas_mass_rel_error < 1e-3
+    assert full.mean_cell_diameter_um == pytest.approx(fast.mean_cell_diameter_um, rel=0.05)
+    assert full.void_fraction == pytest.approx(fast.void_fraction, abs=0.02)
+
+
+def test_faster_pressure_drop_nucleates_more_cells(base) -> None:
+    """Park, Baldwin & Suh, Polym. Eng. Sci. 35 (1995) 432; Taki et al., Chem. Eng. Sci. 63
+    (2008) 3643: the cell density rises with the pressure-drop rate (narrower die gap)."""
+    data, _, line, foam = base
+    narrow = _foam(data, die__gap="0.40 mm")
+    assert narrow.cell_density_per_cm3_polymer > foam.cell_density_per_cm3_polymer
+
+
+def test_rupture_fraction_grows_with_the_critical_thickness(base) -> None:
+    data, _, _, foam = base
+    wall = foam.wall_thickness_um
+    thin = _foam(data, knobs__critical_wall_thickness=f"{wall * 0.2:.4f} um")
+    thick = _foam(data, knobs__critical_wall_thickness=f"{wall * 5:.4f} um")
+    assert thin.ruptured_fraction <= foam.ruptured_fraction <= thick.ruptured_fraction
+    assert thin.ruptured_fraction == 0.0 and thick.ruptured_fraction == 1.0
+
+
+def test_too_little_gas_nucleates_nothing_and_says_so(base) -> None:
+    """0.2 wt% CO2 alone and a homogeneous barrier (F = 1): W*/kT in the thousands, no cells."""
+    data = dict(base[0])
+    data["fluids"] = [{"name": "CO2", "loading": "0.2 wt%", "pump_head_temperature": "5 degC"}]
+    data["knobs"] = {**data["knobs"], "heterogeneous_factor": 1.0}
+    recipe = recipe_from_dict(data)
+    with pytest.raises(FoamlineError, match="hardly any cells nucleate"):
+        simulate_foam(recipe, run_line(recipe), "fast")
+
+
+def test_more_co2_nucleates_more_cells(base) -> None:
+    """Cell density rises with the CO2 loading (Park, Baldwin & Suh 1995; foam-models.md 3.2)."""
+    data, _, _, foam = base
+    lean = _foam_fluids(data, "1.5 wt%")
+    assert lean.cell_density_per_cm3_polymer < foam.cell_density_per_cm3_polymer
+
+
+def _foam_fluids(data: dict, co2: str):
+    import copy
+
+    data = copy.deepcopy(data)
+    data["fluids"][0]["loading"] = co2
+    recipe = recipe_from_dict(data)
+    return simulate_foam(recipe, run_line(recipe), "fast")
+
+
+def test_doubling_the_cohorts_changes_the_mean_diameter_by_at_most_one_percent(base) -> None:
+    data, recipe, line, foam = base
+    doubled = simulate_foam(recipe, line, "fast", cohorts=40)
+    assert doubled.mean_cell_diameter_um == pytest.approx(foam.mean_cell_diameter_um, rel=0.01)
+    assert doubled.void_fraction == pytest.approx(foam.void_fraction, abs=0.005)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known model gap: with influence-volume depletion the burst keeps its shape, so the "
+    "spread (CV about 0.14) does not narrow with the pressure-drop rate as published",
+)
+def test_spread_narrows_as_the_pressure_drop_rate_rises(base) -> None:
+    """Published trend (Park, Baldwin & Suh 1995; the patent's rationale for the second pump):
+    a faster pressure drop gives a more uniform cell size."""
+    data, _, _, foam = base
+    narrow = _foam(data, die__gap="0.40 mm")
+    cv = foam.cell_diameter_std_um / foam.mean_cell_diameter_um
+    assert narrow.cell_diameter_std_um / narrow.mean_cell_diameter_um < 0.95 * cv

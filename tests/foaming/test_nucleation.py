@@ -1,0 +1,73 @@
+"""Classical nucleation theory: the sanity numbers of foam-models.md section 2.3 and trends."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from foamline.foaming.nucleation import (
+    K_B,
+    barrier,
+    bubble_pressure,
+    classical_rate,
+    critical_radius,
+    heterogeneous_factor,
+    nucleation_rate,
+)
+from foamline.materials import polymer, saturation_pressure
+
+
+def test_barrier_and_critical_radius_sanity_numbers() -> None:
+    """sigma 0.025 N/m, dP 10 MPa, 473 K: R* = 5 nm, W* = 2.62e-18 J, W*/kT = 401."""
+    assert critical_radius(0.025, 10e6) == pytest.approx(5e-9)
+    assert barrier(0.025, 10e6) == pytest.approx(2.62e-18, rel=2e-3)
+    assert barrier(0.025, 10e6) / (K_B * 473.0) == pytest.approx(401, rel=2e-3)
+    # the barrier scales as dP^-2
+    assert barrier(0.025, 20e6) == pytest.approx(barrier(0.025, 10e6) / 4)
+
+
+def test_heterogeneous_factor_limits() -> None:
+    assert heterogeneous_factor(math.pi) == pytest.approx(1.0)  # no wetting: homogeneous
+    assert heterogeneous_factor(math.pi / 2) == pytest.approx(0.5)  # hemispherical cap
+    assert heterogeneous_factor(0.0) == pytest.approx(0.0)  # complete wetting
+
+
+def test_blander_katz_prefactor_order_of_magnitude() -> None:
+    """N 1e27 1/m3, CO2 molecule 7.3e-26 kg, sigma 0.025 N/m: prefactor about 5e38 1/(m3 s)."""
+    prefactor = classical_rate(0.025, 1e12, 473.0, 1e27, 7.3e-26)  # dP huge: exp(.) -> 1
+    assert 3e38 < prefactor < 7e38
+
+
+def test_rate_is_zero_without_supersaturation_and_rises_with_it() -> None:
+    pes = polymer("PES")
+    loading = {"CO2": 0.025, "H2O": 0.005}
+    T = 590.0
+    p_sat = saturation_pressure(pes, loading, T)
+    assert nucleation_rate(pes, loading, T, p_sat * 1.01) == 0.0
+    rates = [nucleation_rate(pes, loading, T, P) for P in (0.5 * p_sat, 0.2 * p_sat, 1e5)]
+    assert rates[0] < rates[1] < rates[2]
+    assert rates[2] > 0.0
+
+
+def test_heterogeneous_factor_and_prefactor_knobs_act_as_stated() -> None:
+    pes = polymer("PES")
+    loading = {"CO2": 0.03}
+    low, high = (nucleation_rate(pes, loading, 590.0, 1e5, barrier_factor=F) for F in (0.2, 0.1))
+    assert high > low
+    base = nucleation_rate(pes, loading, 590.0, 1e5, barrier_factor=0.1)
+    scaled = nucleation_rate(pes, loading, 590.0, 1e5, barrier_factor=0.1, prefactor_scale=10.0)
+    assert scaled == pytest.approx(10.0 * base)
+
+
+def test_water_in_the_nucleus_is_capped_at_its_vapour_pressure() -> None:
+    """Below water's critical temperature the water partial pressure cannot exceed p_vap."""
+    pes = polymer("PES")
+    from foamline.materials import partial_pressures, vapour_pressure
+
+    T = 560.0
+    loading = {"CO2": 0.02, "H2O": 0.008}
+    uncapped = sum(partial_pressures(pes, loading, T).values())
+    capped = bubble_pressure(pes, loading, T)
+    assert capped <= uncapped
+    assert capped - partial_pressures(pes, {"CO2": 0.02}, T)["CO2"] <= vapour_pressure("H2O", T)
