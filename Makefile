@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/foamline materials list
 	$(BIN)/foamline validate examples/pes_mf_co2_water.toml
+	mkdir -p foamline-out
+	$(BIN)/foamline line examples/pes_mf_co2_water.toml --json foamline-out/line.json --force
+	@echo "demo line profile: foamline-out/line.json"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

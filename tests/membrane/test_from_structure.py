@@ -27,17 +27,18 @@ def test_closed_cells_pass_nothing(slabs) -> None:
     assert perf.bubble_point_bar == float("inf")
 
 
-def test_permeance_rises_with_the_open_walls_and_bubble_point_falls(slabs) -> None:
+def test_permeance_rises_with_the_open_walls(slabs) -> None:
+    """More open walls, more parallel paths. (The bubble point need not fall: when every wall of
+    a cell opens, its struts take more of each face and the built openings get narrower.)"""
     half, full = (performance(network_from_structure(slabs[rf]), 0.85) for rf in (0.4, 1.0))
     assert 0.0 < half.permeance_lmh_bar < full.permeance_lmh_bar
-    assert half.bubble_point_bar >= full.bubble_point_bar
 
 
 def test_bubble_point_window_is_a_real_window_and_young_laplace_holds(slabs) -> None:
     structure = slabs[1.0]
     perf = performance(network_from_structure(structure), 0.85, liquid="isopropanol")
     d = perf.bubble_point_diameter_um * 1e-6
-    assert structure.window_diameters_m.min() <= d <= structure.window_diameters_m.max() * 1.5
+    assert structure.opening_diameters_m.min() <= d <= structure.opening_diameters_m.max() * 1.5
     assert perf.bubble_point_bar == pytest.approx(
         4 * LIQUIDS["isopropanol"].surface_tension / d / 1e5, rel=1e-12
     )

@@ -145,6 +145,17 @@ def test_circular_windows_have_the_requested_diameter() -> None:
     assert measured.mean_m == pytest.approx(designed.mean(), rel=0.15)
     face_ecd = np.sqrt(4 * foam.face_areas_m2[foam.ruptured] / np.pi)
     assert np.allclose(designed, 0.5 * face_ecd)
+    # The opening as built agrees with the image measurement, and intact walls are tight.
+    built = foam.opening_diameters_m[foam.ruptured]
+    assert built[built > 0].mean() == pytest.approx(measured.mean_m, rel=0.15)
+    assert np.all(foam.opening_diameters_m[~foam.ruptured] == 0)
+
+
+def test_struts_narrow_whole_face_openings(open_foam: FoamStructure) -> None:
+    # window="face": the struts (about t wide) stay, so the opening is smaller than the face.
+    built = open_foam.opening_diameters_m
+    assert np.all(built <= open_foam.window_diameters_m + 1e-12)
+    assert built.mean() < 0.8 * open_foam.window_diameters_m.mean()
 
 
 # --- refusals and warnings ---------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Nodes are the cells (label k -> node k - 1), taken as perfectly mixed: in an open-cell foam the
 windows, not the cell bodies, hold the pressure drop (Langlois et al., Phys. Rev. E 97 (2018)
 053308: the permeability follows the Sampson law of the windows). Throats are the ruptured walls,
-with the generator's window diameter and the wall thickness as length. A cell cut by the feed
+with the opening as the generator built it (struts narrow a whole-face window) and the wall
+thickness as length. A cell cut by the feed
 face (z = 0) or the permeate face (z = L) opens to that reservoir through the area it shows on
 the face, as a window of the same area. A skin leaves no cell on the face: the slab is closed.
 """
@@ -30,11 +31,11 @@ def _surface_windows(structure: FoamStructure, z: int, reservoir: int) -> list[t
 
 def network_from_structure(structure: FoamStructure) -> PoreNetwork:
     """Cells and open windows of ``structure``, with the feed at z = 0 and the permeate at z = L."""
-    open_faces = structure.ruptured & (structure.window_diameters_m > 0)
+    open_faces = structure.ruptured & (structure.opening_diameters_m > 0)
     rows = [
         (int(a) - 1, int(b) - 1, float(d))
         for (a, b), d in zip(
-            structure.faces[open_faces], structure.window_diameters_m[open_faces], strict=True
+            structure.faces[open_faces], structure.opening_diameters_m[open_faces], strict=True
         )
     ]
     rows += _surface_windows(structure, 0, PoreNetwork.FEED)

@@ -94,7 +94,7 @@ def virtual_membrane(foam: Foam, recipe: Recipe, seed: int = 0) -> Membrane:
     core = foam.sheet_thickness_um * 1e-6 - 2.0 * foam.skin_thickness_um * 1e-6
     scale = network.thickness / max(core, network.thickness)
     cells = cell_size_distribution(structure.labels, voxel, periodic_axes=structure.periodic_axes)
-    windows = structure.window_diameters_m[structure.ruptured]
+    windows = structure.opening_diameters_m[structure.ruptured]
     permeance = perf.permeance_lmh_bar * scale
     return Membrane(
         void_fraction=foam.void_fraction,

@@ -188,6 +188,10 @@ class FoamStructure:
     ruptured : (n_faces,) True where the wall was opened.
     window_diameters_m : (n_faces,) equivalent-circle diameter of the designed opening
         (face ECD for ``window="face"``, the circle for ``"circular"``; 0 where intact).
+    opening_diameters_m : (n_faces,) equivalent-circle diameter of the opening as built: the
+        void voxels within half a voxel of the face plane, counted like the face area. Smaller
+        than the design where struts (about t wide) stay in the opened face; 0 for a tight
+        intact wall. This is the constriction to use for flow and bubble point.
     periodic_axes : axes along which the structure repeats (cells wrap around).
     skin_voxels : dense-skin thickness at z = 0 and z = L, voxels.
     truth : :class:`FoamTruth`.
@@ -205,6 +209,7 @@ class FoamStructure:
     face_areas_m2: NDArray[np.float64]
     ruptured: NDArray[np.bool_]
     window_diameters_m: NDArray[np.float64]
+    opening_diameters_m: NDArray[np.float64]
     periodic_axes: tuple[int, ...]
     skin_voxels: tuple[int, int]
     truth: FoamTruth
@@ -524,6 +529,8 @@ def generate_foam(
     void[:, :, : skin[0]] = False
     void[:, :, grid[2] - skin[1] :] = False
     labels = np.where(void, cell_map, 0).astype(np.int32)
+    in_plane = faces.near & void.ravel()
+    opening_area = np.bincount(faces.voxel_face[in_plane], minlength=faces.n).astype(float)
     wall_vox = 2.0 * threshold
     if wall_vox < 1.0:
         warnings.warn(
@@ -563,6 +570,7 @@ def generate_foam(
         face_areas_m2=faces.area_vox * voxel**2,
         ruptured=ruptured,
         window_diameters_m=window_d * voxel,
+        opening_diameters_m=np.sqrt(4.0 * opening_area / np.pi) * voxel,
         periodic_axes=(0, 1),
         skin_voxels=skin,
         truth=truth,

@@ -21,11 +21,15 @@ Algorithm (sphere dilation, descending radii; exact for eq. 2):
 * for r = max(rho), ..., 1, the centres with rho(c) = r are dilated by the ball of radius r
   and every voxel not yet reached gets r; the balls of deeper centres were drawn before with
   larger radii and contain every ball of radius r centred inside them;
-* a centre whose ball lies inside the ball of a neighbour already drawn (a neighbour n with
-  rho(n) >= r + |n - c|) is skipped: this removes most of the work;
-* each ball is drawn as runs along the last (contiguous) axis: +1 at the start and -1 past the
-  end of every run in a difference array, whose cumulative sum is > 0 exactly on the union of
-  the balls of this radius. Levels with few runs write the run voxels directly instead.
+* a centre with a face neighbour n of rho(n) >= rho(c) + 1 is skipped: its ball lies inside
+  the neighbour's, which is drawn earlier;
+* consecutive centres along the last (contiguous) axis merge into segments, whose balls cross
+  each line in a single run;
+* each ball is drawn as runs along that axis: +1 at the start and -1 past the end of every run
+  in a difference array, whose cumulative sum is > 0 exactly on the union of the balls of this
+  radius. Levels with few voxels write the runs directly instead;
+* the image is split into slabs along axis 0, painted on a thread pool into private padded
+  buffers (so no run needs clipping) and merged with max.
 
 The distance transform is ``scipy.ndimage.distance_transform_edt`` evaluated on overlapping
 slabs on a thread pool (the scipy routine releases the GIL); a slab result is exact wherever the
@@ -176,6 +180,8 @@ def local_thickness(
     im = as_void(void)
     size = check_voxel_size(voxel_size)
     dist = distance_transform(im, workers=workers) if dt is None else np.asarray(dt)
+    if dist.shape != im.shape:
+        raise ImageError(f"dt shape {dist.shape} differs from image shape {im.shape}")
     rho = np.floor(dist).astype(np.int32)
     rho[~im] = 0
     if not im.any():
