@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench bench-structure lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+bench-structure: $(STAMP)  # generator and metrics against the PoreSpy baseline (several minutes)
+	$(BIN)/python benchmarks/bench_structure.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
