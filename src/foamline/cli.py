@@ -276,6 +276,77 @@ def line(
         console.print(f"line profile written to {json_path}")
 
 
+@app.command()
+def analyze(
+    image: Annotated[
+        Path,
+        typer.Argument(
+            help="SEM image (PNG, TIFF, BMP; 8/16 bit; colour is converted to grey) or volume "
+            "(multi-page TIFF, .npy, .npz, or raw with --shape and --dtype)"
+        ),
+    ],
+    pixel_size: Annotated[
+        str | None,
+        typer.Option(
+            "--pixel-size",
+            help="pixel size with its unit, e.g. '0.248um'; or 'auto' to measure the SEM scale "
+            "bar, which needs --scale-bar; default: from the TIFF metadata",
+        ),
+    ] = None,
+    scale_bar: Annotated[
+        str | None,
+        typer.Option(
+            "--scale-bar",
+            help="with --pixel-size auto: the length written on the scale bar, e.g. '100um' "
+            "(foamline finds the bar and measures it in pixels, but cannot read its label)",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="grey level (in the image's own units, e.g. 0-255) at or below which a pixel "
+            "is void; default: automatic (Otsu, refined per cell)"
+        ),
+    ] = None,
+    shape: Annotated[
+        str | None, typer.Option(help="shape of a raw volume, e.g. 256x256x128")
+    ] = None,
+    dtype: Annotated[
+        str | None, typer.Option(help="sample type of a raw volume, e.g. uint8 or uint16")
+    ] = None,
+    json_path: Annotated[
+        Path | None,
+        typer.Option("--json", help="write the figures as JSON (schema foamline.analysis/1)"),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="folder for report.html (self-contained), overlay.png, histogram.png"
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="replace existing output files")] = False,
+) -> None:
+    """Measure a real membrane from an SEM section or a tomography volume: cells, void
+    fraction, wall openings, and claims 1-3 (method: docs/imaging.md)."""
+    from foamline import imaging
+
+    size: float | str | None = None
+    if pixel_size is not None:
+        auto = pixel_size.strip().lower() == "auto"
+        size = "auto" if auto else imaging.parse_length_option(pixel_size, "--pixel-size")
+    bar = None if scale_bar is None else imaging.parse_length_option(scale_bar, "--scale-bar")
+    imaging.check_outputs(json_path, out, force)
+    result = imaging.analyze_file(
+        image, pixel_size_m=size, scale_bar_m=bar, threshold=threshold, shape=shape, dtype=dtype
+    )
+    for table in imaging.terminal_tables(result):
+        console.print(table)
+    for note in result.notes:
+        console.print(f"[yellow]note[/] {note}", highlight=False)
+    for path in imaging.write_outputs(result, json_path, out, force):
+        console.print(f"written: {path}", highlight=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a :class:`FoamlineError` becomes its sentences and exit 2.
 
