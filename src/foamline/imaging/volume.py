@@ -6,12 +6,11 @@ already segmented, True = void) and its porosity is the void voxel fraction,
 
     porosity = N_void / N_total                                                          (1)
 
-What is not done yet, and where it plugs in: the open-cell content (surface-connected void with
-the ASTM D6226 cut-cell correction), closed cells, cell and window size distributions,
-permeance and bubble point are the metrics of :mod:`foamline.structure` and the membrane layer,
-still being built. :func:`volume_cell_metrics` is the one place to call them from; it returns
-None today, and :func:`analyze_volume`, the JSON and the report already carry the fields it will
-fill (``cells``, ``open_cell_fraction``), so that plugging them in changes no interface.
+The cell metrics (:func:`volume_cell_metrics`): cells by an h-maxima watershed of the
+distance transform (:func:`segment_cells`), then the metrics of :mod:`foamline.structure`:
+open-cell content (surface-connected void with the ASTM D6226 cut-cell correction), closed
+cells, cell and window size distributions. Permeance and bubble point of volumes are not
+connected yet (:mod:`foamline.membrane.extract` builds the network from an image).
 """
 
 from __future__ import annotations
@@ -20,10 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import ndimage
+from skimage.morphology import h_maxima
+from skimage.segmentation import watershed
 
 from foamline.errors import ImageError
+from foamline.structure import cell_size_distribution, open_cell_fraction, window_size_distribution
 
-__all__ = ["VolumeAnalysis", "analyze_volume", "volume_cell_metrics"]
+__all__ = ["VolumeAnalysis", "analyze_volume", "segment_cells", "volume_cell_metrics"]
 
 #: Largest number of voxels used to compute the Otsu threshold (an even subsample above it).
 OTSU_SAMPLE = 4_000_000
@@ -50,20 +53,50 @@ class VolumeAnalysis:
     cell_metrics: dict | None = None
 
 
-def volume_cell_metrics(void: NDArray[np.bool_], voxel_size_m: float | None) -> dict | None:
-    """Extension point: the 3-D metrics of issue 7 on a segmented volume.
+def segment_cells(void: NDArray[np.bool_], h: float = 1.0, sigma: float = 1.0) -> NDArray[np.int32]:
+    """Cells of a 3-D foam: watershed of the smoothed distance transform from its h-maxima.
 
-    To be connected when :mod:`foamline.structure` is complete. It should return a dict with
-    ``open_cell_fraction`` (ASTM D6226 meaning, cut-cell corrected:
-    ``foamline.structure.open_cell_fraction``), ``closed_cells``, ``cell_diameters_m`` with
-    mean, std and CV (``cell_size_distribution`` of a watershed labelling), and the window
-    sizes (``window_size_distribution``); permeance and bubble point come from the membrane
-    layer. :mod:`foamline.imaging.analysis` then reports them and evaluates claims 1-3 on them
-    (the keys ``open_cell_fraction``, ``mean_cell_diameter_m`` and ``cell_diameter_cv``).
-
-    Returns None today: the volume report then states that these metrics are not yet measured.
+    Markers are the regional maxima of the distance transform (Gaussian-smoothed by ``sigma``
+    voxels) that stand at least ``h`` voxels above their surroundings (Soille, *Morphological
+    Image Analysis*, 2003, h-maxima transform), so that a cell, not every bump of its wall,
+    seeds one region; open windows between cells are necks of the distance map, where the
+    watershed puts the boundary (Vincent & Soille 1991).
     """
-    return None
+    dt = ndimage.distance_transform_edt(void)
+    smooth = ndimage.gaussian_filter(dt, sigma) if sigma > 0 else dt
+    markers, _ = ndimage.label(h_maxima(smooth, h))
+    return watershed(-smooth, markers, mask=void).astype(np.int32)
+
+
+def volume_cell_metrics(void: NDArray[np.bool_], voxel_size_m: float | None) -> dict | None:
+    """The 3-D metrics of issue 7 on a segmented volume (flow along the last axis).
+
+    ``open_cell_fraction``: void connected to the faces, cut-cell corrected (ASTM D6226 meaning,
+    :func:`foamline.structure.open_cell_fraction`); ``closed_cells``: its complement;
+    ``mean_cell_diameter_m``, ``cell_diameter_std_m``, ``cell_diameter_cv``: number-weighted
+    equivalent-sphere diameters of the cells not cut by the border
+    (:func:`foamline.structure.cell_size_distribution`) of :func:`segment_cells`; window sizes
+    from the labelled openings. Permeance and bubble point of volumes are not connected yet.
+    """
+    if void.ndim != 3 or not void.any():
+        return None
+    size = voxel_size_m or 1.0
+    labels = segment_cells(void)
+    cells = cell_size_distribution(labels, size)
+    if cells.n == 0:
+        return None
+    open_cells = open_cell_fraction(void, labels, axis=2)
+    windows = window_size_distribution(void, labels, size)
+    return {
+        "open_cell_fraction": open_cells.corrected,
+        "closed_cells": open_cells.closed,
+        "cells": cells.n,
+        "mean_cell_diameter_m": cells.mean_m,
+        "cell_diameter_std_m": cells.std_m,
+        "cell_diameter_cv": cells.cv,
+        "mean_window_diameter_m": windows.mean_m if windows.n else 0.0,
+        "windows": windows.n,
+    }
 
 
 def analyze_volume(
