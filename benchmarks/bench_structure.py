@@ -32,15 +32,6 @@ HERE = Path(__file__).resolve()
 # PoreSpy 3.2.0 on the 2-core baseline VM (porespy-baseline.md): call 1 / call 2 seconds.
 PORESPY_LT = {128: (3.53, 0.67), 256: (9.54, 6.38)}
 PORESPY_IMPORT_S = 3.4
-TABLE_2_5 = {
-    0.05: (0.05, 0.46, 0.15),
-    0.08: (0.33, 0.27, 0.31),
-    0.10: (0.57, 0.20, 0.42),
-    0.12: (0.75, 0.14, 0.51),
-    0.15: (0.87, 0.09, 0.65),
-    0.20: (0.95, 0.04, 0.80),
-    0.30: (0.99, 0.01, 0.94),
-}
 
 
 def _rss_mb() -> float:
@@ -293,14 +284,16 @@ def main() -> None:
     import foamline.structure as fs
 
     foam = _foam(128, 0.2, seed=7)
-    table = fs.wall_rupture_table(foam, tuple(TABLE_2_5), n_realisations=200, seed=1)
+    table = fs.wall_rupture_table(
+        foam, tuple(fs.RUPTURE_REFERENCE_TABLE), n_realisations=200, seed=1
+    )
     rows = []
     for row in table:
         p = row.ruptured_fraction
         image = fs.open_cell_fraction(
             *(lambda f: (f.void, f.labels))(_foam(128, p, seed=7)), periodic_axes=(0, 1)
         )
-        ref = TABLE_2_5[p]
+        ref = fs.RUPTURE_REFERENCE_TABLE[p]
         rows.append(
             [
                 f"{p:.2f}",

@@ -10,23 +10,13 @@ import numpy as np
 import pytest
 
 from foamline.structure import (
+    RUPTURE_REFERENCE_TABLE,
     FoamStructure,
     generate_foam,
     open_cell_fraction,
     open_cell_fraction_by_walls,
     wall_rupture_table,
 )
-
-# Section 2.5: p -> (accessible cells, cells with 0 ruptured walls, cells with >= 2 (z = 14)).
-TABLE_2_5 = {
-    0.05: (0.05, 0.46, 0.15),
-    0.08: (0.33, 0.27, 0.31),
-    0.10: (0.57, 0.20, 0.42),
-    0.12: (0.75, 0.14, 0.51),
-    0.15: (0.87, 0.09, 0.65),
-    0.20: (0.95, 0.04, 0.80),
-    0.30: (0.99, 0.01, 0.94),
-}
 
 
 def _binomial_ge2(p: float, z: np.ndarray) -> float:
@@ -71,7 +61,9 @@ def test_partly_ruptured_foam_lies_between(partly_open_foam: FoamStructure) -> N
 def test_rupture_table_follows_the_binomial_of_the_own_tessellation(
     partly_open_foam: FoamStructure,
 ) -> None:
-    rows = wall_rupture_table(partly_open_foam, tuple(TABLE_2_5), n_realisations=200, seed=1)
+    rows = wall_rupture_table(
+        partly_open_foam, tuple(RUPTURE_REFERENCE_TABLE), n_realisations=200, seed=1
+    )
     z = partly_open_foam.coordination()[~partly_open_foam.cut].astype(float)
     for row in rows:
         p = row.ruptured_fraction
@@ -80,8 +72,8 @@ def test_rupture_table_follows_the_binomial_of_the_own_tessellation(
         assert row.ruptured_walls_ge2 == pytest.approx(row.binomial_ge2, abs=0.02)
         # Against section 2.5 (other tessellation, z = 14 binomial): the differences are
         # reported in docs/structure.md; they stay within 0.03.
-        assert row.ruptured_walls_ge2 == pytest.approx(TABLE_2_5[p][2], abs=0.03)
-        assert row.no_ruptured_wall == pytest.approx(TABLE_2_5[p][1], abs=0.05)
+        assert row.ruptured_walls_ge2 == pytest.approx(RUPTURE_REFERENCE_TABLE[p][2], abs=0.03)
+        assert row.no_ruptured_wall == pytest.approx(RUPTURE_REFERENCE_TABLE[p][1], abs=0.05)
         assert row.accessible >= row.ruptured_walls_ge1 - 0.6  # sanity: fractions in range
         assert 0.0 <= row.accessible <= 1.0
 

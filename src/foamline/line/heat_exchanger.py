@@ -39,10 +39,19 @@ def entry_mean(x0: float, x1: float) -> float:
     return 1.5 * (x1 ** (2.0 / 3.0) - x0 ** (2.0 / 3.0)) / (x1 - x0)
 
 
+def entry_nusselt(
+    developed: float, leveque: float, x0: float, x1: float, hydraulic: float, peclet: float
+) -> float:
+    """Mean Nusselt number over [x0, x1] (m) of a thermally developing laminar duct flow at
+    constant wall temperature: [Nu_dev^3 + (C_L / x*^(1/3))^3]^(1/3), x* = x / (D_h Pe), with
+    the Leveque term averaged over the step (Shah & London 1978)."""
+    entry = leveque * (hydraulic * peclet) ** (1.0 / 3.0) * entry_mean(x0, x1)
+    return (developed**3 + entry**3) ** (1.0 / 3.0)
+
+
 def tube_nusselt(x0: float, x1: float, diameter: float, peclet: float, n: float = 1.0) -> float:
     """Mean local Nusselt number over [x0, x1] (m from the start of heating) in a tube."""
-    leveque = LEVEQUE * (diameter * peclet) ** (1.0 / 3.0) * entry_mean(x0, x1)
-    nu = (NU_DEVELOPED**3 + leveque**3) ** (1.0 / 3.0)
+    nu = entry_nusselt(NU_DEVELOPED, LEVEQUE, x0, x1, diameter, peclet)
     return nu * ((3.0 * n + 1.0) / (4.0 * n)) ** (1.0 / 3.0)
 
 

@@ -151,7 +151,7 @@ def run_line(recipe: Recipe, steps: int = 120) -> LineProfile:
         Station(
             "die",
             "slit_die",
-            _first_state(die, after_hx if pump2 is None else after_p2),
+            (after_hx if pump2 is None else after_p2).evolve(P=die.inlet_pressure),
             die.march.outlet,
             _die_figures(recipe, die),
             (),
@@ -161,10 +161,6 @@ def run_line(recipe: Recipe, steps: int = 120) -> LineProfile:
     if die.march.frozen_at is not None:
         diagnostics.append(_freeze_off("die", melt, die.march.frozen_at, die.march.outlet, recipe))
     return _finish(recipe, melt, stations, diagnostics, die)
-
-
-def _first_state(die: DieResult, before: MeltState) -> MeltState:
-    return before.evolve(P=die.inlet_pressure)
 
 
 def _exchanger_figures(recipe: Recipe, hx) -> dict[str, float | str]:

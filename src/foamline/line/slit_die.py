@@ -27,7 +27,7 @@ import numpy as np
 
 from foamline.line.channel import Channel, MarchResult, march
 from foamline.line.flow import slit_gradient
-from foamline.line.heat_exchanger import entry_mean
+from foamline.line.heat_exchanger import entry_nusselt
 from foamline.line.melt import P_ATM, Melt
 from foamline.line.state import MeltState
 from foamline.recipe import DieSpec
@@ -64,8 +64,7 @@ def _march_die(spec: DieSpec, melt: Melt, inlet: MeltState, steps: int, final: b
 
     def heat_transfer(state: MeltState, x0: float, x1: float, q: float) -> float:
         peclet = q / channel.area * hydraulic / melt.diffusivity_thermal(state)
-        leveque = LEVEQUE_SLIT * (hydraulic * peclet) ** (1.0 / 3.0) * entry_mean(x0, x1)
-        nu = (NU_SLIT**3 + leveque**3) ** (1.0 / 3.0)
+        nu = entry_nusselt(NU_SLIT, LEVEQUE_SLIT, x0, x1, hydraulic, peclet)
         return nu * melt.conductivity / hydraulic
 
     return march(

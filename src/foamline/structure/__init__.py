@@ -24,6 +24,7 @@ from foamline.structure.generator import (
 )
 from foamline.structure.local_thickness import distance_transform, local_thickness
 from foamline.structure.open_cells import (
+    RUPTURE_REFERENCE_TABLE,
     OpenCellContent,
     RuptureRow,
     open_cell_fraction,
@@ -39,6 +40,7 @@ from foamline.structure.sizes import (
 )
 
 __all__ = [
+    "RUPTURE_REFERENCE_TABLE",
     "CellSizeDistribution",
     "CellSizes",
     "ChordLengths",

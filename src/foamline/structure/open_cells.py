@@ -70,6 +70,20 @@ __all__ = [
 ]
 
 
+#: Reference (structure-membrane.md section 2.5, a Monte-Carlo on Poisson-Voronoi adjacency,
+#: mean coordination about 15.5): fraction of ruptured walls p -> (cells accessible from the
+#: faces, cells with no ruptured wall, cells with >= 2 ruptured walls).
+RUPTURE_REFERENCE_TABLE = {
+    0.05: (0.05, 0.46, 0.15),
+    0.08: (0.33, 0.27, 0.31),
+    0.10: (0.57, 0.20, 0.42),
+    0.12: (0.75, 0.14, 0.51),
+    0.15: (0.87, 0.09, 0.65),
+    0.20: (0.95, 0.04, 0.80),
+    0.30: (0.99, 0.01, 0.94),
+}
+
+
 @dataclass(frozen=True)
 class OpenCellContent:
     """Open-cell content of an image (fractions 0-1).
