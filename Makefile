@@ -14,12 +14,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/foamline materials list
-	$(BIN)/foamline validate examples/pes_mf_co2_water.toml
-	mkdir -p foamline-out
-	$(BIN)/foamline line examples/pes_mf_co2_water.toml --json foamline-out/line.json --force
-	@echo "demo line profile: foamline-out/line.json"
+demo: $(STAMP)  # foamline-out/ is make's own output folder: each run replaces it
+	$(BIN)/foamline demo --out foamline-out --force
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

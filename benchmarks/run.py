@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from foamline import load_recipe
+from foamline import load_recipe, simulate
 from foamline.foaming.foam import simulate_foam
 from foamline.line import run_line
 from foamline.materials import (
@@ -28,6 +28,7 @@ from foamline.materials import (
     viscosity,
     zero_shear_viscosity,
 )
+from foamline.simulate import STAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -125,6 +126,26 @@ def main() -> None:
             f"{result.void_fraction:.4f}",
         )
     console.print(foam)
+
+    whole = Table(
+        title="foamline.simulate(example a): line, foam, membrane, claims (median of 3 runs)",
+        title_justify="left",
+    )
+    for column in ("fidelity", "median [s]", "line", "foaming", "membrane", "claims", "open cells"):
+        whole.add_column(column, justify="right")
+    for fidelity in ("fast", "full"):
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            result = simulate(recipe, fidelity)
+            runs.append((time.perf_counter() - start, result))
+        runs.sort(key=lambda item: item[0])
+        elapsed, result = runs[1]
+        stages = [f"{result.timings_s.get(s, 0.0):.2f}" for s in STAGES]
+        whole.add_row(
+            fidelity, f"{elapsed:.2f}", *stages, f"{result.membrane.open_cell_fraction:.3f}"
+        )
+    console.print(whole)
 
 
 if __name__ == "__main__":

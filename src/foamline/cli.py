@@ -13,14 +13,19 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from foamline.checking import check_file
 from foamline.errors import FoamlineError
 from foamline.line import LineProfile, run_line
 from foamline.materials import library
 from foamline.materials.glass_transition import glass_transition
 from foamline.materials.solubility import saturation_pressure
 from foamline.recipe import Recipe, load_recipe
+from foamline.report import compare_report, result_report
+from foamline.report.terminal import claims_matrix, claims_table, key_figures
+from foamline.simulate import FIDELITIES, RESULT_SCHEMA, STAGES, Result, finite, simulate
 from foamline.units import display
 
 app = typer.Typer(
@@ -210,8 +215,8 @@ _KEY_FIGURES = {
 }
 
 
-def print_line(profile: LineProfile) -> None:
-    """The station table, the summary and the diagnostics of a line run."""
+def print_line(profile: LineProfile, summary: bool = True) -> None:
+    """The station table, the summary (unless ``summary`` is False) and the diagnostics."""
     table = Table(title=f"Line: {profile.recipe_name}", title_justify="left")
     for column in (
         "station",
@@ -241,12 +246,13 @@ def print_line(profile: LineProfile) -> None:
             figures,
         )
     console.print(table)
-    summary = Table(title="Summary", title_justify="left")
-    summary.add_column("quantity")
-    summary.add_column("value", justify="right")
-    for key, value in profile.summary.items():
-        summary.add_row(key, "-" if value is None else f"{value:.4g}")
-    console.print(summary)
+    if summary:
+        figures = Table(title="Summary", title_justify="left")
+        figures.add_column("quantity")
+        figures.add_column("value", justify="right")
+        for key, value in profile.summary.items():
+            figures.add_row(key, "-" if value is None else f"{value:.4g}")
+        console.print(figures)
     style = {"error": "bold red", "warning": "yellow", "info": "cyan"}
     for d in profile.diagnostics:
         console.print(
@@ -272,8 +278,211 @@ def line(
     if json_path is not None:
         data = {"schema": "foamline.line/1", "recipe": profile.recipe_name}
         data["line"] = profile.to_dict()
-        write_new(json_path, json.dumps(data, indent=1), force)
+        write_new(json_path, json.dumps(finite(data), indent=1, allow_nan=False), force)
         console.print(f"line profile written to {json_path}")
+
+
+Fidelity = Annotated[
+    str,
+    typer.Option(
+        help="'full': finite-volume diffusion in every cohort; 'fast': integral closure "
+        "(docs/foaming.md gives their agreement)"
+    ),
+]
+
+
+def _fidelity(value: str) -> str:
+    if value not in FIDELITIES:
+        raise FoamlineError(f"--fidelity = {value!r} is not allowed: choose 'full' or 'fast'")
+    return value
+
+
+def _targets(out: Path | None, json_path: Path | None, force: bool, names: tuple[str, ...]):
+    """The files a command will write, refused up front if any exists (without --force)."""
+    targets = [] if out is None else [out / name for name in names]
+    if json_path is not None:
+        targets.append(json_path)
+    for path in targets:
+        if path.exists() and not force:
+            raise FoamlineError(
+                f"{path} already exists: choose another path or pass --force to replace it"
+            )
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise FoamlineError(f"--out {out} is a file, not a folder: choose a folder")
+        out.mkdir(parents=True, exist_ok=True)
+    return targets
+
+
+def _simulate_with_progress(recipe: Recipe, fidelity: str, label: str = "") -> Result:
+    """``simulate`` with a progress bar over its stages (on stderr)."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(f"{label}line", total=len(STAGES))
+        seen: list[str] = []
+
+        def advance(stage: str) -> None:
+            if seen:
+                bar.advance(task)
+            seen.append(stage)
+            bar.update(task, description=f"{label}{stage}")
+
+        result = simulate(recipe, fidelity, progress=advance)
+        bar.advance(task)
+    return result
+
+
+def _print_result(result: Result) -> None:
+    print_line(result.line, summary=False)
+    data = result.to_dict()
+    console.print(key_figures([(result.recipe.name, data)]))
+    for note in result.notes:
+        console.print(f"[yellow]note[/] {note}", highlight=False)
+    console.print(claims_table(result.claims))
+
+
+@app.command("simulate")
+def simulate_(
+    recipe: Annotated[Path, typer.Argument(help="recipe TOML file")],
+    fidelity: Fidelity = "full",
+    out: Annotated[
+        Path | None,
+        typer.Option(help="folder for report.html (self-contained, with plots) and result.json"),
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="write the result JSON here")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="replace existing output files")] = False,
+) -> None:
+    """What this recipe gives: line, foam, membrane and claims 1-17, with a report."""
+    fidelity = _fidelity(fidelity)
+    loaded = load_recipe(recipe)
+    targets = _targets(out, json_path, force, ("report.html", "result.json"))
+    result = _simulate_with_progress(loaded, fidelity)
+    _print_result(result)
+    text = result.to_json()
+    if out is not None:
+        (out / "report.html").write_text(result_report(result), encoding="utf-8")
+        (out / "result.json").write_text(text, encoding="utf-8")
+    if json_path is not None:
+        write_new(json_path, text, force=True)  # checked up front by _targets
+    for path in targets:
+        console.print(f"written: {path}", highlight=False)
+
+
+@app.command()
+def compare(
+    files: Annotated[
+        list[Path], typer.Argument(help="two or more recipes (TOML) or results (result.json)")
+    ],
+    fidelity: Fidelity = "full",
+    out: Annotated[
+        Path | None,
+        typer.Option(help="folder for report.html (overlaid plots) and comparison.json"),
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="write all the results as one JSON here")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="replace existing output files")] = False,
+) -> None:
+    """The same membrane side by side, e.g. the patented line against the single-pump prior art."""
+    fidelity = _fidelity(fidelity)
+    if len(files) < 2:
+        raise FoamlineError("compare needs at least two files (recipes or result.json)")
+    inputs = [(path.stem, path) for path in files]
+    loaded = [(label, _load_for_compare(path)) for label, path in inputs]
+    targets = _targets(out, json_path, force, ("report.html", "comparison.json"))
+    results: list[tuple[str, Result | dict]] = []
+    for label, item in loaded:
+        if isinstance(item, dict):
+            results.append((label, item))
+        else:
+            results.append((label, _simulate_with_progress(item, fidelity, f"{label}: ")))
+    dicts = [(label, r.to_dict() if isinstance(r, Result) else r) for label, r in results]
+    console.print(key_figures(dicts, sections=("line", "foam", "membrane", "check")))
+    console.print(claims_matrix(dicts))
+    text = json.dumps(
+        {"schema": "foamline.comparison/1", "results": {label: r for label, r in dicts}},
+        indent=1,
+        allow_nan=False,
+    )
+    if out is not None:
+        (out / "report.html").write_text(compare_report(results), encoding="utf-8")
+        (out / "comparison.json").write_text(text, encoding="utf-8")
+    if json_path is not None:
+        write_new(json_path, text, force=True)
+    for path in targets:
+        console.print(f"written: {path}", highlight=False)
+
+
+def _load_for_compare(path: Path) -> Recipe | dict:
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FoamlineError(f"{path} cannot be read as a result JSON: {exc}") from None
+        if not isinstance(data, dict) or data.get("schema") != RESULT_SCHEMA:
+            raise FoamlineError(f'{path} is not a foamline result (schema "{RESULT_SCHEMA}")')
+        return data
+    return load_recipe(path)
+
+
+@app.command("check")
+def check_(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="a recipe (TOML), a result (result.json) or a measured membrane (TOML with "
+            'schema = "foamline.membrane/1"; see docs/claims.md)'
+        ),
+    ],
+    strict: Annotated[bool, typer.Option(help="exit 1 when claim 1 is not met")] = False,
+    fidelity: Fidelity = "full",
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="write the verdicts as JSON here")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="replace an existing --json file")] = False,
+) -> None:
+    """Claims 1-17, each met / not met / not applicable, with the evidence value and the limit."""
+    fidelity = _fidelity(fidelity)
+    _targets(None, json_path, force, ())
+    checked = check_file(file, fidelity)
+    if checked.result is not None:
+        print_line(checked.result.line, summary=False)
+    console.print(claims_table(checked.claims, f"Claims 1-17: {checked.name} ({checked.kind})"))
+    if json_path is not None:
+        data = {
+            "schema": "foamline.claims/1",
+            "input": checked.kind,
+            "name": checked.name,
+            "claims": checked.claims.to_list(),
+        }
+        write_new(json_path, json.dumps(data, indent=1), force=True)
+        console.print(f"written: {json_path}", highlight=False)
+    if strict and checked.claims[1].status != "met":
+        err_console.print(f"claim 1 is {checked.claims[1].status.replace('_', ' ')} (--strict)")
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="folder for the report")] = Path("foamline-demo"),
+    fidelity: Fidelity = "fast",
+    force: Annotated[bool, typer.Option(help="replace an earlier demo's files")] = False,
+) -> None:
+    """Simulate the bundled example (a), PES microfiltration with CO2 + water; write a report."""
+    example = EXAMPLES / "pes_mf_co2_water.toml"
+    if not example.is_file():
+        raise FoamlineError(
+            f"the bundled example {example} is not there: run foamline demo from a source checkout"
+        )
+    simulate_(example, _fidelity(fidelity), out, None, force)
+    console.print(f"demo report: {(out / 'report.html').resolve()}", highlight=False)
 
 
 @app.command()

@@ -16,7 +16,7 @@ import difflib
 import tomllib
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -34,7 +34,7 @@ from foamline.materials import fluid_density
 from foamline.materials import polymer as library_polymer
 from foamline.materials.library import Polymer
 from foamline.materials.solubility import max_dissolved, saturation_pressure
-from foamline.units import QuantityError, convert_like, display, parse_quantity
+from foamline.units import KINDS, QuantityError, convert_like, display, parse_quantity
 
 SCHEMA = "foamline.recipe/1"
 
@@ -435,8 +435,8 @@ class Recipe(_Model):
         return problems
 
 
-def _field_description(loc: tuple[Any, ...]) -> str | None:
-    model: Any = Recipe
+def _field_description(loc: tuple[Any, ...], root: type[BaseModel]) -> str | None:
+    model: Any = root
     info = None
     for part in loc:
         if isinstance(part, int) or model is None:
@@ -460,8 +460,8 @@ def _model_of(annotation: Any) -> Any:
     return None
 
 
-def _siblings(loc: tuple[Any, ...]) -> list[str]:
-    model: Any = Recipe
+def _siblings(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
+    model: Any = root
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
@@ -472,7 +472,8 @@ def _siblings(loc: tuple[Any, ...]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def _sentence(error: dict[str, Any]) -> list[str]:
+def _sentence(error: dict[str, Any], root: type[BaseModel], docs: str) -> list[str]:
+    """One plain sentence per validation error of a ``root`` model read from a file."""
     loc = tuple(error["loc"])
     where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
     kind = error["type"]
@@ -483,12 +484,12 @@ def _sentence(error: dict[str, Any]) -> list[str]:
     if isinstance(cause, FoamlineError):
         return [f"{where}: {cause}"]
     if kind == "missing":
-        description = _field_description(loc)
+        description = _field_description(loc, root)
         return [f"{where} is missing" + (f": give the {description}" if description else "")]
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), _siblings(loc), n=1)
+        close = difflib.get_close_matches(str(loc[-1]), _siblings(loc, root), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return [f"{where} is not a recipe field{hint} (see docs/recipe.md)"]
+        return [f"{where} is not a known field{hint} (see {docs})"]
     if kind == "literal_error":
         expected = error["ctx"]["expected"]
         return [f"{where} = {value!r} is not allowed: choose {expected}"]
@@ -523,12 +524,61 @@ def recipe_from_dict(data: dict[str, Any], source: str = "recipe") -> Recipe:
     except ValidationError as exc:
         problems: list[str] = []
         for error in exc.errors():
-            for sentence in _sentence(error):
+            for sentence in _sentence(error, Recipe, "docs/recipe.md"):
                 if sentence not in problems:
                     problems.append(sentence)
         raise RecipeError(problems) from None
     except FoamlineError as exc:
         raise RecipeError(str(exc)) from None
+
+
+def _quantity_kind(metadata: Any) -> str | None:
+    """The quantity kind of a :func:`Q` field from its validators, or None."""
+    for item in metadata:
+        func = getattr(item, "func", None)
+        if isinstance(func, partial) and func.func is _quantity:
+            return func.keywords["kind"]
+    return None
+
+
+def _text(value: float, kind: str) -> str | float:
+    """An SI value as recipe text: '653.15 K'; dimensionless values stay numbers."""
+    unit = KINDS[kind][0]
+    return value if unit == "dimensionless" else f"{value!r} {unit}"
+
+
+def _with_units(model: BaseModel) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None:
+            continue
+        key = info.alias or name
+        kind = _quantity_kind(info.metadata)
+        if kind is None and get_origin(info.annotation) is list:
+            kind = _quantity_kind(get_args(get_args(info.annotation)[0])[1:])
+        if isinstance(value, BaseModel):
+            out[key] = _with_units(value)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            out[key] = [_with_units(v) for v in value]
+        elif kind is not None:
+            out[key] = (
+                [_text(v, kind) for v in value] if isinstance(value, list) else _text(value, kind)
+            )
+        elif name == "overrides":
+            base = library_polymer(model.name).values
+            out[key] = {k: f"{v!r} {base[k].unit}" for k, v in value.items()}
+        else:
+            out[key] = value
+    return out
+
+
+def recipe_to_dict(recipe: Recipe) -> dict[str, Any]:
+    """The recipe as a TOML-ready dict with SI units written out; ``recipe_from_dict`` reads it.
+
+    Result files embed it, so that a result can be checked again without its recipe file.
+    """
+    return _with_units(recipe)
 
 
 def load_recipe(path: str | Path) -> Recipe:
@@ -556,4 +606,4 @@ def load_recipe(path: str | Path) -> Recipe:
     return recipe_from_dict(data, str(path))
 
 
-__all__ = ["SCHEMA", "Recipe", "load_recipe", "recipe_from_dict"]
+__all__ = ["SCHEMA", "Recipe", "load_recipe", "recipe_from_dict", "recipe_to_dict"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from foamline.line import run_line
 from foamline.recipe import recipe_from_dict
+from foamline.simulate import finite
 from tests.test_cli import run
 
 STATIONS = ["extruder", "injection stage", "melt pump 1", "heat exchanger", "melt pump 2", "die"]
@@ -155,3 +157,38 @@ def test_line_cli_writes_json_with_design_fields(tmp_path: Path, example_path: P
     again = run("line", str(example_path), "--json", str(out))
     assert again.returncode == 2 and "already exists" in again.stderr
     assert run("line", str(example_path), "--json", str(out), "--force").returncode == 0
+
+
+def test_a_melt_too_viscous_for_any_pump_is_a_diagnostic(example_dict):
+    """Found by tests/test_simulate_properties.py: PSU 5 K above Tg in a 1 mm die. The die
+    search once diverged (viscous heating to 19000 K, then a math error); now it is blocked at
+    3000 bar and the line says so."""
+    data = example_dict
+    data["polymer"]["name"] = "PSU"
+    data["fluids"] = [{"name": "CO2", "loading": "1 wt%", "pump_head_temperature": "0 degC"}]
+    data["extruder"]["initial_processing_temperature"] = "191 degC"
+    data["extruder"]["barrel_zones"] = ["191 degC"] * 4
+    data["melt_pump_1"] |= {"outlet_pressure": "100 bar", "max_pressure": "300 bar"}
+    data["die"] |= {"gap": "1 mm", "land_length": "5 mm", "temperature": "191 degC"}
+    del data["heat_exchanger"], data["melt_pump_2"]
+    profile = run_line(recipe_from_dict(data))
+    assert not profile.feasible
+    assert any("would need more than 3000 bar" in d.message for d in profile.diagnostics)
+
+
+def test_a_loading_no_pressure_holds_is_a_diagnostic(example_dict):
+    """Found by tests/test_simulate_properties.py: 1 wt% water in PES cooled to about 305 C is
+    beyond its solubility at any pressure (the saturation pressure is infinite). That once
+    raised out of run_line; now the exchanger and the die inlet say so in a sentence."""
+    data = example_dict
+    data["fluids"] = [{"name": "H2O", "loading": "1 wt%", "pump_head_temperature": "20 degC"}]
+    data["injection"]["pressure"] = "400 bar"
+    data["melt_pump_1"] |= {"outlet_pressure": "400 bar", "max_pressure": "500 bar"}
+    data["heat_exchanger"]["wall_temperature"] = "305 degC"
+    profile = run_line(recipe_from_dict(data))
+    messages = [d.message for d in profile.diagnostics if d.severity == "error"]
+    assert any("cannot hold 1 wt% H2O at any pressure" in m for m in messages)
+    assert "inf" not in " ".join(messages)
+    exchanger = profile.station("heat exchanger").to_dict()
+    assert exchanger["P_sat_bar"] == math.inf  # no pressure holds it ...
+    assert finite(exchanger)["P_sat_bar"] is None  # ... which JSON output writes as null

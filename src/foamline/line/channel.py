@@ -86,13 +86,15 @@ def march(
     with_saturation: bool = True,
     separate: bool = True,
     floor: float = P_ATM,
+    max_drop: float = math.inf,
 ) -> MarchResult:
     """Integrate the melt state from the channel inlet to its outlet in ``steps`` equal steps.
 
     ``separate`` as in :meth:`Melt.dissolve`; ``with_saturation`` False skips the saturation
     pressure in the profile (NaN), for the trial marches of a pressure search. The march stalls
-    where the pressure would fall below ``floor`` (Pa); a pressure search that must be smooth in
-    the inlet pressure passes ``-inf``.
+    where the pressure would fall below ``floor`` (Pa), or where the pressure drop from the inlet
+    would exceed ``max_drop`` (Pa); a pressure search that must be smooth in the inlet pressure
+    passes ``floor = -inf``.
     """
     dz = channel.length / steps
     state = inlet
@@ -102,7 +104,7 @@ def march(
     max_shear, frozen_at, stalled_at = 0.0, None, None
 
     def record(z: float, s: MeltState) -> None:
-        p_sat = _saturation(melt, s) if with_saturation else math.nan
+        p_sat = saturation_or_inf(melt, s) if with_saturation else math.nan
         rows.append((z, s.time - inlet.time, s.T, s.P, p_sat, melt.freeze_temperature(s)))
         for n in dissolved:
             dissolved[n].append(s.dissolved.get(n, 0.0))
@@ -122,6 +124,9 @@ def march(
         g, shear = gradient_at(state, q, mixed)
         if not math.isfinite(g):
             frozen_at = z
+            break
+        if inlet.P - (state.P - g * dz) > max_drop:
+            stalled_at = z
             break
         m_cp = melt.mass_flow(state) / channel.channels * melt.cp
         h = 0.0
@@ -144,7 +149,7 @@ def march(
             g = 0.5 * (g + g_end)
         max_shear = max(max_shear, shear, shear_end)
         T_next = advance(g)
-        if state.P - g * dz < floor:
+        if state.P - g * dz < floor or inlet.P - (state.P - g * dz) > max_drop:
             stalled_at = z
             break
         dt = dz * channel.area / q
@@ -178,7 +183,8 @@ def march(
     return MarchResult(state, profile, max_shear, frozen_at, stalled_at, channel.length)
 
 
-def _saturation(melt: Melt, state: MeltState) -> float:
+def saturation_or_inf(melt: Melt, state: MeltState) -> float:
+    """Saturation pressure, Pa, or inf where no pressure keeps the loading dissolved."""
     try:
         return melt.saturation_pressure(state)
     except InfeasibleProcess:

@@ -19,12 +19,13 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
+from foamline.line.channel import saturation_or_inf
 from foamline.line.extruder import run_extruder
 from foamline.line.heat_exchanger import run_heat_exchanger
 from foamline.line.injection import run_injection
 from foamline.line.melt import Melt
 from foamline.line.melt_pump import run_melt_pump
-from foamline.line.slit_die import DieResult, run_slit_die
+from foamline.line.slit_die import MAX_DIE_PRESSURE, DieResult, run_slit_die
 from foamline.line.state import Diagnostic, MeltState, Profile, Station
 from foamline.recipe import Recipe
 
@@ -160,6 +161,18 @@ def run_line(recipe: Recipe, steps: int = 120) -> LineProfile:
     )
     if die.march.frozen_at is not None:
         diagnostics.append(_freeze_off("die", melt, die.march.frozen_at, die.march.outlet, recipe))
+    elif die.march.stalled_at is not None:
+        state = die.march.outlet
+        diagnostics.append(
+            Diagnostic(
+                "die",
+                "error",
+                f"the die would need more than {MAX_DIE_PRESSURE / 1e5:.0f} bar to push the melt "
+                f"through: at {state.T - 273.15:.0f} C the {melt.polymer.name} melt is too "
+                f"viscous (it solidifies at {melt.freeze_temperature(state) - 273.15:.0f} C); "
+                "raise die.temperature, widen die.gap or shorten die.land_length",
+            )
+        )
     return _finish(recipe, melt, stations, diagnostics, die)
 
 
@@ -220,7 +233,7 @@ def _finish(
 ) -> LineProfile:
     """Add the single-phase checks (except at the stations in ``skip``) and the summary."""
     stations = [
-        replace(st, outlet_saturation=melt.saturation_pressure(st.outlet))
+        replace(st, outlet_saturation=saturation_or_inf(melt, st.outlet))
         if st.outlet.fluids
         else st
         for st in stations
@@ -252,9 +265,11 @@ def _single_phase_checks(
             P, P_sat, z = st.profile.P[i], st.profile.P_sat[i], st.profile.z[i]
             where = f"the {st.name} at {z:.2f} m"
         else:
-            P, P_sat = st.outlet.P, melt.saturation_pressure(st.outlet)
+            P, P_sat = st.outlet.P, saturation_or_inf(melt, st.outlet)
             where = f"the outlet of {st.name}"
-        if P < P_sat:
+        if math.isinf(P_sat):
+            out.append(_beyond_solubility(st.name, where, melt, st.outlet))
+        elif P < P_sat:
             need = st.inlet.P + (P_sat - P) * 1.05 if st.profile is not None else P_sat * 1.05
             out.append(
                 Diagnostic(
@@ -268,7 +283,10 @@ def _single_phase_checks(
     if die is not None:
         prof = die.march.profile
         P, P_sat = prof.P[0], prof.P_sat[0]
-        if P < P_sat:
+        if math.isinf(P_sat):
+            inlet = die.march.outlet.evolve(T=float(prof.T[0]))
+            out.append(_beyond_solubility("die", "the die inlet", melt, inlet))
+        elif P < P_sat:
             gap = _gap_for(recipe, melt, die, P_sat * 1.1)
             advice = "" if gap is None else f"narrow the die gap to {gap * 1e3:.3f} mm, "
             out.append(
@@ -294,6 +312,17 @@ def _single_phase_checks(
                     )
                 )
     return out
+
+
+def _beyond_solubility(station: str, where: str, melt: Melt, state: MeltState) -> Diagnostic:
+    loading = " + ".join(f"{100 * state.total(n):.3g} wt% {n}" for n in state.fluids)
+    return Diagnostic(
+        station,
+        "error",
+        f"gas comes out of solution before the die: at {where} the melt "
+        f"({state.T - 273.15:.0f} C) cannot hold {loading} at any pressure; keep the melt "
+        "warmer there or lower the loading",
+    )
 
 
 def _gap_for(recipe: Recipe, melt: Melt, die: DieResult, pressure: float) -> float | None:

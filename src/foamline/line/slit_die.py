@@ -34,6 +34,7 @@ from foamline.recipe import DieSpec
 
 NU_SLIT = 7.541
 LEVEQUE_SLIT = 1.233
+MAX_DIE_PRESSURE = 3000e5  # Pa: beyond any melt pump (ratings reach about 1000 bar)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def _march_die(spec: DieSpec, melt: Melt, inlet: MeltState, steps: int, final: b
         with_saturation=final,
         separate=False,
         floor=-math.inf,
+        max_drop=MAX_DIE_PRESSURE,
     )
 
 
@@ -85,23 +87,33 @@ def run_slit_die(
 ) -> DieResult:
     """The die with the inlet pressure that pushes the melt out to ``ambient`` pressure (Pa)."""
 
-    def miss(p: float) -> tuple[float, bool]:
+    def miss(p: float) -> tuple[float, str | None]:
+        """Residual of the inlet pressure, and why the trial stopped early (if it did)."""
         trial = _march_die(spec, melt, inlet.evolve(P=p), steps, final=False)
-        return ambient + trial.pressure_drop - p, trial.frozen_at is not None
+        why = "frozen" if trial.frozen_at is not None else None
+        why = "blocked" if trial.stalled_at is not None else why
+        return ambient + trial.pressure_drop - p, why
 
-    p0 = max(inlet.P, 2.0 * ambient)
-    f0, frozen = miss(p0)
-    p_in = p0 + f0
-    while not frozen and abs(f0) > 1e-7 * p_in:  # secant on p - (ambient + drop(p)) = 0
-        f1, frozen = miss(p_in)
-        if abs(f1) <= 1e-7 * p_in or f1 == f0:
+    def bounded(p: float) -> float:
+        return min(max(p, 2.0 * ambient), MAX_DIE_PRESSURE)
+
+    p0 = bounded(inlet.P)
+    f0, why = miss(p0)
+    p_in = MAX_DIE_PRESSURE if why == "blocked" else bounded(p0 + f0)
+    while why is None and abs(f0) > 1e-7 * p_in:  # secant on p - (ambient + drop(p)) = 0
+        f1, why = miss(p_in)
+        if why == "blocked":
+            p_in = MAX_DIE_PRESSURE
+        if why is not None or abs(f1) <= 1e-7 * p_in or f1 == f0:
             break
-        p0, f0, p_in = p_in, f1, max(p_in - f1 * (p_in - p0) / (f1 - f0), 2.0 * ambient)
+        p0, f0, p_in = p_in, f1, bounded(p_in - f1 * (p_in - p0) / (f1 - f0))
     result = _march_die(spec, melt, inlet.evolve(P=p_in), steps, final=True)
     prof = result.profile
     dz = np.diff(prof.z)
     velocity = dz / np.maximum(np.diff(prof.t), 1e-300)
     rate = -np.diff(prof.P) / dz * velocity
+    if rate.size == 0:  # blocked in the first step (run_line says why)
+        velocity = rate = np.zeros(1)
     onset = _onset(prof.z, prof.t, prof.P, prof.P_sat)
     return DieResult(
         march=result,

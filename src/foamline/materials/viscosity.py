@@ -107,5 +107,8 @@ def viscosity(
     eta0 = zero_shear_viscosity(polymer, T, P, dissolved, plasticisation)
     if math.isinf(eta0):
         return eta0
-    n = polymer["n"]
-    return eta0 / (1.0 + (eta0 * abs(shear_rate) / polymer["tau_star"]) ** (1.0 - n))
+    if shear_rate == 0.0:
+        return eta0
+    # in logs: eta0 * gamma overflows near the glass, and eta0 / inf would give 0
+    x = (1.0 - polymer["n"]) * math.log(eta0 * abs(shear_rate) / polymer["tau_star"])
+    return math.exp(math.log(eta0) - (x if x > 30.0 else math.log1p(math.exp(x))))

@@ -49,14 +49,16 @@ LIQUIDS = {
 }
 
 FiltrationClass = Literal["microfiltration", "macrofiltration", "outside the claimed ranges"]
+MICROFILTRATION_UM = (0.05, 30.0)  # claim 2: mean pore diameter, um, both ends included
+MACROFILTRATION_UM = (30.0, 200.0)  # claim 3: more than 30 up to 200 um
 
 
 def filtration_class(pore_diameter: float) -> FiltrationClass:
     """Claim 2: 0.05-30 um microfiltration; claim 3: above 30 up to 200 um macrofiltration."""
     um = pore_diameter * 1e6
-    if 0.05 <= um <= 30.0:
+    if MICROFILTRATION_UM[0] <= um <= MICROFILTRATION_UM[1]:
         return "microfiltration"
-    if 30.0 < um <= 200.0:
+    if MACROFILTRATION_UM[0] < um <= MACROFILTRATION_UM[1]:
         return "macrofiltration"
     return "outside the claimed ranges"
 

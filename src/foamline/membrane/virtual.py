@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from foamline.errors import FoamlineError
 from foamline.foaming import Foam
 from foamline.membrane.from_structure import accessible_fraction, network_from_structure
 from foamline.membrane.performance import filtration_class, performance
@@ -36,6 +37,9 @@ from foamline.structure import (
 
 RVE_CELLS = 500
 VOXELS_PER_CELL = 14
+MAX_SIDE = 200  # voxels: a denser foam gets fewer voxels per cell, down to MIN_VOXELS_PER_CELL
+MIN_VOXELS_PER_CELL = 7
+_ARRAYS = ("structure", "cell_diameters_m")
 
 
 @dataclass(frozen=True)
@@ -59,9 +63,10 @@ class Membrane:
     filtration_class: str
     reinforced: bool
     structure: FoamStructure | None = None
+    cell_diameters_m: np.ndarray | None = None  # the uncut cells of the volume, m
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in self.__dict__.items() if k != "structure"}
+        out = {k: v for k, v in self.__dict__.items() if k not in _ARRAYS}
         if math.isinf(out["bubble_point_bar"]):
             out["bubble_point_bar"] = None  # no open path: JSON has no infinity
         return out
@@ -75,10 +80,17 @@ def virtual_membrane(foam: Foam, recipe: Recipe, seed: int = 0) -> Membrane:
     rng = np.random.default_rng(seed)
     sample = rng.choice(diameters, size=4 * RVE_CELLS, p=weights)
     mean_d = float(np.sum(weights * diameters))
-    voxel = mean_d / VOXELS_PER_CELL
-    side = int(
-        math.ceil((RVE_CELLS * math.pi / 6.0 * VOXELS_PER_CELL**3 / foam.void_fraction) ** (1 / 3))
-    )
+    # the volume holds RVE_CELLS cells of void fraction phi: side^3 = N (pi/6) n^3 / phi voxels
+    per_cell = (RVE_CELLS * math.pi / 6.0 / foam.void_fraction) ** (1 / 3)
+    resolution = min(VOXELS_PER_CELL, MAX_SIDE / per_cell)
+    if resolution < MIN_VOXELS_PER_CELL:
+        raise FoamlineError(
+            f"the void fraction {foam.void_fraction:.3g} is too low for a cellular membrane: "
+            "the melt gives a dense film with isolated bubbles, so there is no pore structure "
+            "to describe; raise the loading or lower the die temperature"
+        )
+    voxel = mean_d / resolution
+    side = int(math.ceil(per_cell * resolution))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # sub-voxel walls: see the module docstring
         structure = generate_foam(
@@ -114,4 +126,5 @@ def virtual_membrane(foam: Foam, recipe: Recipe, seed: int = 0) -> Membrane:
         filtration_class=filtration_class(cells.mean_m),
         reinforced=recipe.reinforcement is not None,
         structure=structure,
+        cell_diameters_m=cells.diameters_m,
     )
