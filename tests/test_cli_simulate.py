@@ -195,3 +195,11 @@ def test_check_unreadable_inputs(tmp_path):
         result = run("check", str(tmp_path / name))
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_writes_the_report_and_prints_its_path(tmp_path):
+    result = run("demo", "--out", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    report = tmp_path / "demo" / "report.html"
+    assert report.is_file() and report.read_text().count("<img") >= 7
+    assert f"demo report: {report.resolve()}" in result.stdout.replace("\n", "")
