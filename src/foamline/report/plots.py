@@ -42,21 +42,27 @@ def _stations(results: Labelled) -> dict[str, int]:
     return {name: i for i, name in enumerate(order)}
 
 
-def _line_path(line: dict[str, Any], key: str, at: dict[str, int]):
-    """x (shared station position + fraction of the unit) and values of ``key`` along the line."""
+def _along(i: int, prof: dict[str, Any]) -> np.ndarray:
+    """x of a unit's profile points: its station position plus the fraction of its length."""
+    z = np.asarray(prof["z_m"])
+    return i + z / (z[-1] or 1.0)
+
+
+def _line_path(line: dict[str, Any], at: dict[str, int], of_profile, of_station):
+    """x and y along the line: ``of_profile(profile)`` inside units with a profile, and
+    ``of_station(station)`` (outlet, or inlet and outlet) for the others."""
     xs: list[float] = []
     ys: list[float] = []
     for st in line["stations"]:
         i = at[st["name"]]
         prof = line["profiles"].get(st["name"])
         if prof is not None:
-            z = np.asarray(prof["z_m"])
-            xs += list(i + z / (z[-1] or 1.0))
-            ys += list(prof[key])
+            xs += list(_along(i, prof))
+            ys += list(of_profile(prof))
         else:
-            inlet = st.get(key.replace("_C", "_in_C").replace("_bar", "_in_bar"))
-            xs += [i, i + 1]
-            ys += [st[key] if inlet is None else inlet, st[key]]
+            values = of_station(st)
+            xs += [i, i + 1] if len(values) == 2 else [i + 1]
+            ys += values
     return np.asarray(xs), np.asarray(ys, dtype=float)
 
 
@@ -74,7 +80,7 @@ def line_profile(results: Labelled) -> str:
     at = _stations(results)
     for (label, r), colour in zip(results, COLOURS, strict=False):
         line = r["line"]
-        x, p = _line_path(line, "P_bar", at)
+        x, p = _line_path(line, at, lambda f: f["P_bar"], lambda s: [s["P_in_bar"], s["P_bar"]])
         ax_p.plot(x, p, color=colour, label=f"{label}: P")
         sat = [
             (at[st["name"]] + 1, st["P_sat_bar"])
@@ -82,13 +88,11 @@ def line_profile(results: Labelled) -> str:
             if st.get("P_sat_bar") is not None
         ]
         for name, prof in line["profiles"].items():
-            i = at[name]
-            z = np.asarray(prof["z_m"])
-            ax_p.plot(i + z / (z[-1] or 1.0), prof["P_sat_bar"], color=colour, ls="--", lw=1)
-            ax_t.plot(i + z / (z[-1] or 1.0), prof["Tg_C"], color=colour, ls=":", lw=1)
+            ax_p.plot(_along(at[name], prof), prof["P_sat_bar"], color=colour, ls="--", lw=1)
+            ax_t.plot(_along(at[name], prof), prof["Tg_C"], color=colour, ls=":", lw=1)
         if sat:
             ax_p.plot(*zip(*sat, strict=True), "v", color=colour, ms=5, label=f"{label}: P_sat")
-        x, t = _line_path(line, "T_C", at)
+        x, t = _line_path(line, at, lambda f: f["T_C"], lambda s: [s["T_in_C"], s["T_C"]])
         ax_t.plot(x, t, color=colour, label=f"{label}: T")
     ax_p.set_ylabel("pressure [bar]")
     ax_p.set_title("Pressure (solid), saturation pressure (dashed, triangles)", fontsize=10)
@@ -110,22 +114,17 @@ def dissolved_gas(results: Labelled) -> str:
             colour = COLOURS[k % len(COLOURS)]
             k += 1
             for state, ls in (("dissolved_wt_pct", "-"), ("undissolved_wt_pct", "--")):
-                xs, ys = [], []
-                for st in line["stations"]:
-                    i = at[st["name"]]
-                    prof = line["profiles"].get(st["name"])
-                    if prof is not None:
-                        z = np.asarray(prof["z_m"])
-                        xs += list(i + z / (z[-1] or 1.0))
-                        ys += prof[state].get(fluid, [0.0] * len(z))
-                    else:
-                        xs += [i + 1]
-                        ys += [st[state].get(fluid, 0.0)]
+                xs, ys = _line_path(
+                    line,
+                    at,
+                    lambda f, state=state, fluid=fluid: f[state].get(fluid, 0.0 * _along(0, f)),
+                    lambda s, state=state, fluid=fluid: [s[state].get(fluid, 0.0)],
+                )
                 name = "dissolved" if ls == "-" else "undissolved"
                 ax.plot(xs, ys, ls=ls, color=colour, label=f"{label}: {fluid} {name}")
     ax.set_ylabel("fluid [wt% of polymer]")
     ax.set_title("Blowing fluids along the line", fontsize=10)
-    ax.legend(fontsize=7, ncol=2, loc="best")
+    ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.3))
     _station_axis(ax, at)
     return png(fig)
 
