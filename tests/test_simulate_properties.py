@@ -14,7 +14,7 @@ import os
 import tomllib
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import foamline
@@ -121,16 +121,17 @@ def recipes(draw) -> dict:
 @st.composite
 def near_example_a(draw) -> dict:
     """Recipe (a) with its process settings and knobs drawn around it: most of these foam, so
-    the foaming, the virtual membrane and the claims are exercised, not only the line."""
+    the foaming, the virtual membrane and the claims are exercised, not only the line (the
+    window of (a) is narrow: wider draws mostly stop at the line)."""
     with (EXAMPLES_DIR / "pes_mf_co2_water.toml").open("rb") as fh:
         recipe = tomllib.load(fh)
-    recipe["fluids"][0]["loading"] = _q(draw, 1.0, 4.0, "wt%")
-    recipe["fluids"][1]["loading"] = _q(draw, 0.05, 1.0, "wt%")
-    recipe["heat_exchanger"]["wall_temperature"] = _q(draw, 290.0, 360.0, "degC")
+    recipe["fluids"][0]["loading"] = _q(draw, 2.0, 3.0, "wt%")
+    recipe["fluids"][1]["loading"] = _q(draw, 0.2, 0.7, "wt%")
+    recipe["heat_exchanger"]["wall_temperature"] = _q(draw, 308.0, 330.0, "degC")
     recipe["die"] |= {
-        "gap": _q(draw, 0.3, 0.6, "mm"),
-        "temperature": _q(draw, 290.0, 360.0, "degC"),
-        "land_length": _q(draw, 5.0, 20.0, "mm"),
+        "gap": _q(draw, 0.4, 0.5, "mm"),
+        "temperature": _q(draw, 315.0, 340.0, "degC"),
+        "land_length": _q(draw, 8.0, 12.0, "mm"),
     }
     recipe["post_die"]["heat_transfer_coefficient"] = _q(draw, 10.0, 2000.0, "W/(m2 K)", log=True)
     recipe["knobs"] = {
@@ -165,10 +166,12 @@ def test_any_valid_recipe_gives_a_result_or_plain_words(data: dict) -> None:
     except RecipeError as exc:  # e.g. a loading the melt cannot hold: said in plain words
         assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
         assert not any("nan" in p.split() or "Traceback" in p for p in exc.problems)
+        event("rejected by the recipe checks")
         return
     result = foamline.simulate(recipe, "fast")
     out = json.loads(result.to_json())  # raises on NaN or infinity
     assert _finite(out)
+    event("membrane" if result.feasible else "stopped: " + (out["notes"] or ["line"])[0][:20])
     if result.feasible:
         assert out["membrane"]["void_fraction"] > 0
         assert out["conservation"]["gas_mass_rel_error"] < 1e-3
