@@ -38,32 +38,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from foamline.claims import CLAIM_FAMILIES, ClaimReport, MembraneFacts, check
 from foamline.errors import FoamlineError, MaterialError, RecipeError
 from foamline.line import run_line
 from foamline.materials import polymer as library_polymer
-from foamline.recipe import (
-    SCHEMA as RECIPE_SCHEMA,
-)
+from foamline.recipe import SCHEMA as RECIPE_SCHEMA
 from foamline.recipe import (
     Fraction,
     OpenFraction,
     Q,
     ReinforcementSpec,
-    _Model,
-    _sentence,
     load_recipe,
     recipe_from_dict,
+    validation_problems,
 )
 from foamline.simulate import RESULT_SCHEMA, Result, simulate
 
 MEMBRANE_SCHEMA = "foamline.membrane/1"
 
 
-class MeasuredMembrane(_Model):
+class MeasuredMembrane(BaseModel):
     """A measured membrane: the figures of claims 1-5, and optionally the recipe that made it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     schema_: Literal["foamline.membrane/1"] = Field(alias="schema")
     name: str = Field(description="a short name for reports, e.g. the lot number")
@@ -198,12 +197,8 @@ def _check_membrane(data: dict[str, Any], path: Path) -> Checked:
     try:
         measured = MeasuredMembrane.model_validate(data)
     except ValidationError as exc:
-        problems: list[str] = []
-        for error in exc.errors():
-            for sentence in _sentence(error, MeasuredMembrane, "foamline.checking"):
-                if sentence not in problems:
-                    problems.append(f"{path}: {sentence}")
-        raise RecipeError(problems) from None
+        problems = validation_problems(exc, MeasuredMembrane, "docs/simulate.md")
+        raise RecipeError([f"{path}: {p}" for p in problems]) from None
     except FoamlineError as exc:
         raise RecipeError(f"{path}: {exc}") from None
     facts = measured.facts()

@@ -307,6 +307,10 @@ def _targets(out: Path | None, json_path: Path | None, force: bool, names: tuple
             raise FoamlineError(
                 f"{path} already exists: choose another path or pass --force to replace it"
             )
+    if json_path is not None and not json_path.parent.is_dir():
+        raise FoamlineError(
+            f"cannot write {json_path}: the folder {json_path.parent} does not exist"
+        )
     if out is not None:
         if out.exists() and not out.is_dir():
             raise FoamlineError(f"--out {out} is a file, not a folder: choose a folder")
@@ -323,18 +327,12 @@ def _simulate_with_progress(recipe: Recipe, fidelity: str, label: str = "") -> R
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task(f"{label}line", total=len(STAGES))
-        seen: list[str] = []
+        task = bar.add_task(label, total=len(STAGES))
 
-        def advance(stage: str) -> None:
-            if seen:
-                bar.advance(task)
-            seen.append(stage)
-            bar.update(task, description=f"{label}{stage}")
+        def stage_started(stage: str) -> None:
+            bar.update(task, completed=STAGES.index(stage), description=f"{label}{stage}")
 
-        result = simulate(recipe, fidelity, progress=advance)
-        bar.advance(task)
-    return result
+        return simulate(recipe, fidelity, progress=stage_started)
 
 
 def _print_result(result: Result) -> None:

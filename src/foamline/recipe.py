@@ -510,6 +510,17 @@ def _sentence(error: dict[str, Any], root: type[BaseModel], docs: str) -> list[s
     return [f"{where} = {value!r}: {error['msg'][:1].lower()}{error['msg'][1:]}"]
 
 
+def validation_problems(exc: ValidationError, root: type[BaseModel], docs: str) -> list[str]:
+    """The distinct plain sentences of a validation error of a ``root`` model (docs: where its
+    fields are described)."""
+    problems: list[str] = []
+    for error in exc.errors():
+        for sentence in _sentence(error, root, docs):
+            if sentence not in problems:
+                problems.append(sentence)
+    return problems
+
+
 def recipe_from_dict(data: dict[str, Any], source: str = "recipe") -> Recipe:
     """Validate a recipe given as a dict (the parsed TOML); raise :class:`RecipeError`."""
     schema = data.get("schema")
@@ -522,12 +533,7 @@ def recipe_from_dict(data: dict[str, Any], source: str = "recipe") -> Recipe:
     try:
         return Recipe.model_validate(data)
     except ValidationError as exc:
-        problems: list[str] = []
-        for error in exc.errors():
-            for sentence in _sentence(error, Recipe, "docs/recipe.md"):
-                if sentence not in problems:
-                    problems.append(sentence)
-        raise RecipeError(problems) from None
+        raise RecipeError(validation_problems(exc, Recipe, "docs/recipe.md")) from None
     except FoamlineError as exc:
         raise RecipeError(str(exc)) from None
 
@@ -606,4 +612,11 @@ def load_recipe(path: str | Path) -> Recipe:
     return recipe_from_dict(data, str(path))
 
 
-__all__ = ["SCHEMA", "Recipe", "load_recipe", "recipe_from_dict", "recipe_to_dict"]
+__all__ = [
+    "SCHEMA",
+    "Recipe",
+    "load_recipe",
+    "recipe_from_dict",
+    "recipe_to_dict",
+    "validation_problems",
+]
