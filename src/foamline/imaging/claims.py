@@ -6,6 +6,8 @@
 
 Each criterion is met, not met, or not determinable from the measurement (an open-cell fraction
 cannot be measured on a 2-D section: whether a wall is open is decided in the third dimension).
+The limits are those of :mod:`foamline.claims` (one place for them); this module adds only the
+third verdict, ``not_determinable``, which a simulated or declared membrane never needs.
 A claim is not met when one of its criteria is not met, not determinable when none fails but one
 cannot be judged, and met otherwise. Claims 2 and 3 depend on claim 1 ("the membrane of
 claim 1 with ..."), so they inherit its verdict when their own range is met.
@@ -14,6 +16,9 @@ claim 1 with ..."), so they inherit its verdict when their own range is met.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from foamline.claims import OPEN_CELL_MIN, SPREAD_MAX, VOID_FRACTION_MIN
+from foamline.membrane.performance import MACROFILTRATION_UM, MICROFILTRATION_UM
 
 __all__ = [
     "MET",
@@ -25,12 +30,6 @@ __all__ = [
 ]
 
 MET, NOT_MET, NOT_DETERMINABLE = "met", "not_met", "not_determinable"
-
-OPEN_CELL_MIN = 0.80
-VOID_FRACTION_MIN = 0.75
-SPREAD_MAX = 0.10
-MICROFILTRATION_UM = (0.05, 30.0)
-MACROFILTRATION_UM = (30.0, 200.0)
 
 
 @dataclass(frozen=True)
