@@ -159,7 +159,7 @@ def test_volume_porosity_through_the_cli(tmp_path: Path) -> None:
         assert data["image"]["kind"] == "3-D volume"
         assert data["volume"]["porosity"] == pytest.approx(0.3)
         assert data["volume"]["cell_metrics"] is None
-        assert "not yet measured" in " ".join(result.stdout.split())
+        assert "no cells were found in the volume" in " ".join(result.stdout.split())
         claim1 = data["claims"][0]
         assert claim1["status"] == "not_met"  # void fraction 30 % < 75 %
 

@@ -496,25 +496,26 @@ def _analyze_volume(
     else:
         source = "none"
     vol = analyze_volume(data, size, threshold)
-    reason = (
-        "3-D cell metrics not yet measured (they wait for foamline.structure; see docs/imaging.md)"
-    )
+    reason = "no cells were found in the volume"
+    size_reason = reason if vol.cell_metrics is None else "no voxel size was given"
     if vol.cell_metrics is None:
+        notes.append("no cells were found in the volume: porosity only")
+    elif size is None:
         notes.append(
-            "3-D volumes: porosity only so far; open-cell content, cell and window sizes, "
-            "permeance and bubble point are not yet measured from volumes (docs/imaging.md, "
-            "extension point foamline.imaging.volume.volume_cell_metrics)"
+            "no voxel size (give --pixel-size or use a TIFF with resolution tags): sizes are in "
+            "voxels, and permeance and bubble point are not computed"
         )
-    metrics = vol.cell_metrics or {}  # filled once volume_cell_metrics is connected
+    metrics = vol.cell_metrics or {}
     mean_m = metrics.get("mean_cell_diameter_m")
     claims = evaluate_membrane_claims(
         void_fraction=vol.porosity,
         open_cell_fraction=metrics.get("open_cell_fraction"),
         open_cell_reason=reason,
-        pore_diameter_um=None if mean_m is None else mean_m * 1e6,
+        pore_diameter_um=None if mean_m is None or size is None else mean_m * 1e6,
         pore_cv=metrics.get("cell_diameter_cv"),
         size_basis="cell equivalent-sphere diameter",
-        size_reason=reason,
+        size_reason=size_reason,
+        spread_reason=reason,
     )
     return Analysis(
         source=loaded,
@@ -528,7 +529,7 @@ def _analyze_volume(
         section=None,
         volume=vol,
         claims=claims,
-        size_basis="not yet measured for volumes",
+        size_basis="cell equivalent-sphere diameter",
         notes=notes,
         runtime_s=time.perf_counter() - started,
     )

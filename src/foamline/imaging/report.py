@@ -134,10 +134,13 @@ def summary_rows(analysis: Analysis) -> list[tuple[str, str]]:
         v = a.volume
         rows.append(("porosity (void voxel fraction)", f"{v.porosity:.4f}"))
         if v.cell_metrics is None:
-            rows.append(("open cells, cell and window sizes", "not yet measured from volumes"))
+            rows.append(("open cells, cell and window sizes", "no cells found in the volume"))
         else:
             for key, value in v.cell_metrics.items():
-                shown = _fmt(float(value)) if isinstance(value, int | float) else str(value)
+                if value is None and key.startswith("bubble_point"):
+                    shown = "none: no open path crosses the volume"
+                else:
+                    shown = _fmt(float(value)) if isinstance(value, int | float) else str(value)
                 rows.append((key, shown))
     rows.append(("pore size basis", a.size_basis))
     rows.append(("runtime", f"{a.runtime_s:.1f} s"))

@@ -15,6 +15,7 @@ connected yet (:mod:`foamline.membrane.extract` builds the network from an image
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,8 @@ from skimage.morphology import h_maxima
 from skimage.segmentation import watershed
 
 from foamline.errors import ImageError
+from foamline.membrane.extract import network_from_image
+from foamline.membrane.performance import performance
 from foamline.structure import cell_size_distribution, open_cell_fraction, window_size_distribution
 
 __all__ = ["VolumeAnalysis", "analyze_volume", "segment_cells", "volume_cell_metrics"]
@@ -76,7 +79,10 @@ def volume_cell_metrics(void: NDArray[np.bool_], voxel_size_m: float | None) -> 
     ``mean_cell_diameter_m``, ``cell_diameter_std_m``, ``cell_diameter_cv``: number-weighted
     equivalent-sphere diameters of the cells not cut by the border
     (:func:`foamline.structure.cell_size_distribution`) of :func:`segment_cells`; window sizes
-    from the labelled openings. Permeance and bubble point of volumes are not connected yet.
+    from the labelled openings. With a voxel size, the cells and their openings also make a
+    pore network (:func:`foamline.membrane.network_from_image` with the cells as pores) whose
+    water permeance, permeability and water bubble point are reported, flow along the last
+    axis; a volume with no open path gives zero flow and no bubble point (None).
     """
     if void.ndim != 3 or not void.any():
         return None
@@ -96,6 +102,22 @@ def volume_cell_metrics(void: NDArray[np.bool_], voxel_size_m: float | None) -> 
         "cell_diameter_cv": cells.cv,
         "mean_window_diameter_m": windows.mean_m if windows.n else 0.0,
         "windows": windows.n,
+    } | _flow(void, labels, voxel_size_m)
+
+
+def _flow(void: NDArray[np.bool_], labels: NDArray[np.int32], voxel_size_m: float | None) -> dict:
+    """Permeance, permeability and bubble point of the cell network (needs a voxel size)."""
+    if voxel_size_m is None:
+        return {}
+    network = network_from_image(void, voxel_size_m, axis=2, labels=labels)
+    perf = performance(network, float(np.count_nonzero(void) / void.size))
+    crosses = math.isfinite(perf.bubble_point_bar) and perf.permeance_lmh_bar > 0.0
+    return {
+        "water_permeance_lmh_bar": perf.permeance_lmh_bar,
+        "permeability_m2": perf.permeability_m2,
+        "bubble_point_bar": perf.bubble_point_bar if crosses else None,
+        "bubble_point_diameter_m": perf.bubble_point_diameter_um * 1e-6 if crosses else None,
+        "flow_equivalent_diameter_m": perf.flow_equivalent_diameter_um * 1e-6,
     }
 
 

@@ -35,10 +35,16 @@ def segment_pores(void: np.ndarray, min_distance: int = 3, sigma: float = 0.4) -
     return watershed(-smooth, markers, mask=void).astype(np.int32)
 
 
-def network_from_image(void: np.ndarray, voxel_size: float, axis: int = 2, **kw) -> PoreNetwork:
-    """Pore network of a boolean image (True = void), flow along ``axis``; lengths in m."""
+def network_from_image(
+    void: np.ndarray, voxel_size: float, axis: int = 2, labels: np.ndarray | None = None, **kw
+) -> PoreNetwork:
+    """Pore network of a boolean image (True = void), flow along ``axis``; lengths in m.
+
+    ``labels``: a partition of the void into pores (int, 0 on solid), e.g. the cells of a foam
+    volume; by default the watershed of :func:`segment_pores` (``kw`` go to it).
+    """
     void = np.asarray(void, dtype=bool)
-    labels = segment_pores(void, **kw)
+    labels = segment_pores(void, **kw) if labels is None else labels
     dt = ndimage.distance_transform_edt(void)
     n = int(labels.max())
     index = np.arange(1, n + 1)

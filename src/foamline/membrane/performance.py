@@ -74,6 +74,7 @@ class Performance:
     """Permeance, bubble point and the flow-equivalent pore size of a membrane."""
 
     permeance_lmh_bar: float
+    permeability_m2: float  # Darcy permeability of the network slab (without reinforcement)
     flow_ml_min_cm2_at_0p7_bar: float
     bubble_point_bar: float
     bubble_point_diameter_um: float
@@ -102,6 +103,7 @@ def performance(
     dp = 1e5
     flux = flow_rate(network, dp, water.viscosity) / network.area  # m/s at 1 bar
     permeance = flux / dp  # m/(s Pa)
+    permeability = permeance * water.viscosity * network.thickness
     if reinforcement is not None and permeance > 0.0:
         k = fibrous_permeability(reinforcement.porosity, reinforcement.fibre_diameter)
         layer = water.viscosity * reinforcement.thickness / k * reinforcement.sides
@@ -120,6 +122,7 @@ def performance(
     lmh_bar = permeance * 1e5 * LMH_PER_M_S
     return Performance(
         permeance_lmh_bar=lmh_bar,
+        permeability_m2=permeability,
         flow_ml_min_cm2_at_0p7_bar=lmh_bar * 0.7 / 600.0,
         bubble_point_bar=p_bp / 1e5,
         bubble_point_diameter_um=d_bp * 1e6,
