@@ -56,14 +56,17 @@ class VolumeAnalysis:
     cell_metrics: dict | None = None
 
 
-def segment_cells(void: NDArray[np.bool_], h: float = 1.0, sigma: float = 1.0) -> NDArray[np.int32]:
+def segment_cells(void: NDArray[np.bool_], h: float = 0.5, sigma: float = 0.5) -> NDArray[np.int32]:
     """Cells of a 3-D foam: watershed of the smoothed distance transform from its h-maxima.
 
     Markers are the regional maxima of the distance transform (Gaussian-smoothed by ``sigma``
     voxels) that stand at least ``h`` voxels above their surroundings (Soille, *Morphological
     Image Analysis*, 2003, h-maxima transform), so that a cell, not every bump of its wall,
     seeds one region; open windows between cells are necks of the distance map, where the
-    watershed puts the boundary (Vincent & Soille 1991).
+    watershed puts the boundary (Vincent & Soille 1991). The defaults (h = sigma = 0.5 voxel)
+    were chosen on generator volumes (docs/imaging.md): h = sigma = 1 merged the smallest cells
+    of a broad distribution (CV 0.2: mean +5.7 %, CV -0.05); 0.5 keeps them (mean within 2.2 %,
+    CV within 0.016) and changes nothing at CV 0.1.
     """
     dt = ndimage.distance_transform_edt(void)
     smooth = ndimage.gaussian_filter(dt, sigma) if sigma > 0 else dt
