@@ -22,6 +22,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_rve.py
 
 bench-structure: $(STAMP)  # generator and metrics against the PoreSpy baseline (several minutes)
 	$(BIN)/python benchmarks/bench_structure.py
