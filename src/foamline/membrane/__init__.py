@@ -18,6 +18,7 @@ from foamline.membrane.performance import (
     filtration_class,
     performance,
 )
+from foamline.membrane.stokes import stokes_permeability
 
 __all__ = [
     "LIQUIDS",
@@ -28,5 +29,6 @@ __all__ = [
     "filtration_class",
     "flow_rate",
     "performance",
+    "stokes_permeability",
     "throat_conductance",
 ]
