@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from foamline.foaming.nucleation import (
     K_B,
+    NucleationTable,
     barrier,
     bubble_pressure,
     classical_rate,
@@ -15,7 +17,7 @@ from foamline.foaming.nucleation import (
     heterogeneous_factor,
     nucleation_rate,
 )
-from foamline.materials import polymer, saturation_pressure
+from foamline.materials import polymer, saturation_pressure, surface_tension
 
 
 def test_barrier_and_critical_radius_sanity_numbers() -> None:
@@ -71,3 +73,27 @@ def test_water_in_the_nucleus_is_capped_at_its_vapour_pressure() -> None:
     capped = bubble_pressure(pes, loading, T)
     assert capped <= uncapped
     assert capped - partial_pressures(pes, {"CO2": 0.02}, T)["CO2"] <= vapour_pressure("H2O", T)
+
+
+def test_tabulated_rate_matches_the_exact_function() -> None:
+    # simulate_foam asks for J at ~1000 (T, P) points; NucleationTable splines the temperature-
+    # dependent parts between exact nodes <= 4 K apart and caps water after interpolating. Over
+    # PES with CO2 and water from 450 to 590 K (the cap is active over part of the range), the
+    # rate must match the exact function to 1e-5 wherever it is above 1e-30 per m3 and s, and
+    # the bubble pressure and surface tension to 1e-6.
+    pes = polymer("PES")
+    loading = {"CO2": 0.025, "H2O": 0.005}
+    table = NucleationTable(pes, loading, 450.0, 590.0)
+    rng = np.random.default_rng(7)
+    T = rng.uniform(450.0, 590.0, 120)
+    P = rng.uniform(1e5, 60e5, 120)
+    exact = np.array([nucleation_rate(pes, loading, a, b) for a, b in zip(T, P, strict=True)])
+    tabulated = table.rate(T, P)
+    live = exact > 1e-30
+    assert live.sum() > 60
+    assert np.max(np.abs(tabulated[live] / exact[live] - 1.0)) < 1e-5
+    assert np.all(tabulated[exact == 0.0] == 0.0)
+    p_b = np.array([bubble_pressure(pes, loading, a) for a in T])
+    assert np.max(np.abs(table.bubble_pressure(T) / p_b - 1.0)) < 1e-6
+    sigma = np.array([surface_tension(pes, a, loading) for a in T])
+    assert np.max(np.abs(table.surface_tension(T) / sigma - 1.0)) < 1e-6

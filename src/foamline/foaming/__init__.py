@@ -1,8 +1,9 @@
 """Foaming: growth of the cells nucleated in the die and after it.
 
 ``grow_cell`` grows one bubble in its melt shell (Amon-Denson cell model, several fluids,
-condensation of water); ``advance_cell`` is the reusable core that a population of cohorts calls
-once per cohort with one shared :class:`MeltProperties`. ``simulate_foam(recipe, line)`` is the
+condensation of water); ``advance_cell`` is its reusable core, and ``advance_cells`` advances the
+cohorts of a foam together (one vectorised integration in fast fidelity) with one shared
+:class:`MeltProperties`. ``simulate_foam(recipe, line)`` is the
 whole foaming of a recipe: nucleation, cohorts, growth, sheet cooling, freezing, skin and wall
 rupture, giving a :class:`Foam`. See docs/foaming.md.
 """
@@ -13,6 +14,7 @@ from foamline.foaming.growth import (
     GrowthSolverError,
     ShellProfile,
     advance_cell,
+    advance_cells,
     grow_cell,
 )
 from foamline.foaming.properties import MeltProperties
@@ -24,6 +26,7 @@ __all__ = [
     "MeltProperties",
     "ShellProfile",
     "advance_cell",
+    "advance_cells",
     "grow_cell",
     "simulate_foam",
 ]

@@ -29,12 +29,126 @@ from foamline.materials.solubility import R_GAS
 
 #: A layer "age" of this fraction of the run regularises the 1/sqrt(tau) start of the closure.
 FAST_START_AGE = 1e-9
+FOUR_PI_3 = 4.0 * math.pi / 3.0
+QUARTER_PI2 = 0.25 * math.pi**2
 #: Step of the difference quotient d ln(eta) / dw at the wall, kg/kg.
 _ETA_STEP = 1e-6
 
 
+def gas(b: np.ndarray, rho, R3, T, cap, M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Partial pressures (Pa) and condensate (m3 kg/kg) from the cell contents b (m3 kg/kg, last
+    axis the fluids), polymer density rho (kg/m3), R^3 (m3), T (K), vapour caps (Pa), molar
+    masses M (kg/mol); arrays broadcast."""
+    c = rho * R_GAS * T / R3
+    p_raw = b * c / M
+    p = np.minimum(p_raw, cap)
+    return p, np.where(p_raw > cap, b - p * M / c, 0.0)
+
+
+def _scales(w0, p0, R0, rho, T0, node_at, M) -> tuple[np.ndarray, np.ndarray]:
+    """Initial cell contents b0 (cells, fluids), m3 kg/kg, and each fluid's scale: its loading,
+    else the wall loading of the cell's initial gas. p0 in Pa (cells, fluids); R0 (m), rho
+    (kg/m3) and T0 (K) one per cell; M the molar masses, kg/mol."""
+    T0 = np.asarray(T0, dtype=float)
+    b0 = p0 * M * (R0**3 / (rho * R_GAS * T0))[:, None]
+    wall0 = np.array([node_at(T).henry for T in T0]) * p0
+    fallback = np.maximum(max(float(w0.max()), 1e-12), wall0.max(axis=1))[:, None]
+    return b0, np.where(w0 > 0.0, w0, np.where(wall0 > 1e-12, wall0, fallback))
+
+
+class FastCells:
+    """The integral closure (fast fidelity) of K cells in one melt under one T(t) and P(t).
+
+    Vectorised over the cells: row k of the state is (l, b_i / b_scale_i, tau_i / tau_scale_i)
+    of cell k, and the cells in :meth:`activate` (born and not collapsed) are integrated
+    together. An isolated bubble has Y = inf: its shell terms vanish through 1 / Y = 0.
+
+    Parameters
+    ----------
+    melt : the melt and its fluids. w0 : loading of each fluid, kg/kg (fluids,).
+    p0 : initial partial pressures, Pa (cells, fluids). R0 : initial radii, m (cells,).
+    rho : polymer density of each shell, kg/m3. Y : y-extent of each shell, m3 (inf: isolated).
+    t0 : birth time of each cell, s. t1 : end time, s.
+    T_of_t, P_of_t : temperature (K) and ambient pressure (Pa) of the melt, callables of t.
+    node_at : the temperature-dependent properties at T.
+    """
+
+    def __init__(self, melt, w0, p0, R0, rho, Y, t0, t1, T_of_t, P_of_t, node_at) -> None:
+        self.melt, self.nf, self.width = melt, len(w0), 1 + 2 * len(w0)
+        self.w0, self.M = w0, melt.molar_mass
+        self.T_of_t, self.P_of_t, self.node_at = T_of_t, P_of_t, node_at
+        self.p0, self.R0, self.rho, self.t0, self.Y = p0, R0, rho, t0, Y
+        self.inv_Y = 1.0 / Y
+        T0 = [T_of_t(t) for t in t0]
+        D0 = np.array([node_at(T).diffusivity for T in T0])
+        self.b0, self.w_scale = _scales(w0, p0, R0, rho, T0, node_at, self.M)
+        self.b_scale = self.w_scale * (R0**3)[:, None]
+        tau0 = 9.0 * D0 * (R0**4 * FAST_START_AGE * (t1 - t0))[:, None]
+        self.tau_scale = np.maximum(tau0, 1e-300)
+        self.z0 = np.hstack([np.zeros((len(R0), 1)), self.b0 / self.b_scale, np.ones_like(D0)])
+        self.activate(np.arange(len(R0)))
+
+    def activate(self, cells: np.ndarray) -> None:
+        """Integrate the cells of index ``cells`` from now on (the state holds their rows)."""
+        inv_Y = self.inv_Y[cells]
+        self._R0 = self.R0[cells]
+        self._rho_R_M = (self.rho[cells] * R_GAS)[:, None] / self.M  # p = b T / R^3 x this
+        self._inv_Y = inv_Y
+        self._inv_Y_col = inv_Y[:, None]
+        self._shell_mode = QUARTER_PI2 * self._inv_Y_col
+        self._b_scale = self.b_scale[cells]
+        self._mean0 = self.w0 + self.b0[cells] * self._inv_Y_col  # shell mean = this - b / Y
+        self._b_rate = 9.0 / self.b_scale[cells]
+        self._tau_scale = self.tau_scale[cells]
+        self._tau_rate = 9.0 / self.tau_scale[cells]
+        self._rows = len(cells)
+
+    def atol(self, rtol: float, cells: int) -> np.ndarray:
+        """Absolute tolerances of the scaled state of ``cells`` cells."""
+        row = np.concatenate(([rtol * 1e-2], np.full(2 * self.nf, rtol * 1e-3)))
+        return np.tile(row, cells)
+
+    def rhs(self, t: float, z: np.ndarray) -> np.ndarray:
+        nf = self.nf
+        z = z.reshape(self._rows, self.width)
+        T = self.T_of_t(t)
+        P = self.P_of_t(t)
+        node = self.node_at(T)
+        R = self._R0 * np.exp(z[:, 0])
+        R3 = R * R * R
+        b = z[:, 1 : 1 + nf] * self._b_scale
+        p = np.minimum(b * (T / R3)[:, None] * self._rho_R_M, node.cap)
+        wall = p * node.henry
+        sigma = self.melt.surface_tensions(node, wall)
+        # d ln R / dt = (p_g - P - 2 sigma / R) (1 + R^3 / Y) / (4 eta); 0 for a glass
+        fluidity = np.exp(-self.melt.ln_viscosities(T, P, wall))
+        dl = (p.sum(axis=1) - P - 2.0 * sigma / R) * fluidity * (1.0 + R3 * self._inv_Y)
+        # the closure, with its factor 9 folded into _b_rate and _tau_rate
+        k = node.diffusivity * (R3 * R)[:, None]
+        g = (1.0 / (3.0 * R3))[:, None] + (math.pi * z[:, 1 + nf :] * self._tau_scale) ** -0.5
+        out = np.empty_like(z)
+        out[:, 0] = 0.25 * dl
+        out[:, 1 : 1 + nf] = k * (self._mean0 - b * self._inv_Y_col - wall) * (g + self._shell_mode)
+        out[:, 1 : 1 + nf] *= self._b_rate
+        out[:, 1 + nf :] = k * self._tau_rate
+        return out.ravel()
+
+    def contents(self, k: int, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Contents b and dissolved mass (kg) per fluid of cell k over its states ``zs``."""
+        b = zs[:, 1 : 1 + self.nf] * self.b_scale[k]
+        if math.isfinite(self.Y[k]):
+            dissolved = self.rho[k] * FOUR_PI_3 * (self.w0 * self.Y[k] - (b - self.b0[k]))
+        else:
+            dissolved = np.full_like(b, math.inf)
+        return b, dissolved
+
+    def ages(self, k: int, zs: np.ndarray) -> np.ndarray:
+        """Lagrangian diffusion age tau (m6) per fluid of cell k over its states ``zs``."""
+        return zs[:, 1 + self.nf :] * self.tau_scale[k]
+
+
 class CellProblem:
-    """Set-up, right-hand sides and Jacobian of one cell (see the module docstring)."""
+    """Set-up, right-hand side and Jacobian of one cell in full fidelity (see the docstring)."""
 
     def __init__(
         self,
@@ -59,28 +173,15 @@ class CellProblem:
         self.T_of_t, self.P_of_t, self.node_at = T_of_t, P_of_t, node_at
         self.t0, self.t1 = t0, t1
         self.M = melt.molar_mass
-        self.M_list = self.M.tolist()
         T0 = T_of_t(t0)
-        self.b0 = p0 * self.M * R0**3 / (rho * R_GAS * T0)
-        # each fluid on its own scale: its loading, else the wall loading of its initial gas
-        node0 = node_at(T0)
-        wall0 = node0.henry * p0
-        fallback = max(float(w0.max()), float(wall0.max()), 1e-12)
-        self.w_scale = np.where(w0 > 0.0, w0, np.where(wall0 > 1e-12, wall0, fallback))
+        b0, w_scale = _scales(
+            w0, p0[None, :], np.array([R0]), np.array([rho]), [T0], node_at, self.M
+        )
+        self.b0, self.w_scale = b0[0], w_scale[0]
         self.b_scale = self.w_scale * R0**3
-        self.b_scale_list = self.b_scale.tolist()
-        self.w0_list = w0.tolist()
-        self.b0_list = self.b0.tolist()
         self.finite = math.isfinite(shell_extent)
 
     # -- shared physics ---------------------------------------------------------------------
-    def gas(self, b: np.ndarray, R3, T, cap) -> tuple[np.ndarray, np.ndarray]:
-        """Partial pressures (Pa) and condensate (m3 kg/kg) from the cell content b (arrays ok)."""
-        c = self.rho * R_GAS * T / R3
-        p_raw = b * c / self.M
-        p = np.minimum(p_raw, cap)
-        return p, np.where(p_raw > cap, b - p * self.M / c, 0.0)
-
     def _momentum(self, t: float, T: float, R: float, R3: float, p: list, node: NodeProperties):
         """d ln R / dt, and what its Jacobian needs: wall, sigma, eta, eta_eff, the drive."""
         P = self.P_of_t(t)
@@ -92,58 +193,6 @@ class CellProblem:
             return 0.0, wall, sigma, eta, math.inf, P
         eta_eff = eta * self.Y / (R3 + self.Y) if self.finite else eta
         return drive / (4.0 * eta_eff), wall, sigma, eta, eta_eff, P
-
-    # -- fast fidelity: integral closure ------------------------------------------------------
-    def fast_start(self, rtol: float) -> tuple[np.ndarray, np.ndarray]:
-        node = self.node_at(self.T_of_t(self.t0))
-        tau0 = 9.0 * node.diffusivity * self.R0**4 * FAST_START_AGE * (self.t1 - self.t0)
-        self.tau_scale = np.maximum(tau0, 1e-300)
-        self.tau_scale_list = self.tau_scale.tolist()
-        z0 = np.concatenate(([0.0], self.b0 / self.b_scale, np.ones(self.nf)))
-        atol = np.concatenate(([rtol * 1e-2], np.full(2 * self.nf, rtol * 1e-3)))
-        return z0, atol
-
-    def fast_rhs(self, t: float, z: np.ndarray) -> np.ndarray:
-        nf = self.nf
-        zl = z.tolist()
-        R = self.R0 * math.exp(zl[0])
-        R3 = R * R * R
-        T = self.T_of_t(t)
-        node = self.node_at(T)
-        c = self.rho * R_GAS * T / R3
-        b = [zl[1 + i] * self.b_scale_list[i] for i in range(nf)]
-        p = [min(b[i] * c / self.M_list[i], node.cap_list[i]) for i in range(nf)]
-        dlnR, wall = self._momentum(t, T, R, R3, p, node)[:2]
-        R4 = R3 ** (4.0 / 3.0)
-        out = [dlnR]
-        ages = []
-        sphere = 1.0 / (3.0 * R3)
-        for i in range(nf):
-            k = 9.0 * node.diffusivity_list[i] * R4
-            tau = zl[1 + nf + i] * self.tau_scale_list[i]
-            if self.finite:
-                mean = self.w0_list[i] - (b[i] - self.b0_list[i]) / self.Y
-                g = sphere + 1.0 / math.sqrt(math.pi * tau) + 0.25 * math.pi**2 / self.Y
-            else:
-                mean = self.w0_list[i]
-                g = sphere + 1.0 / math.sqrt(math.pi * tau)
-            out.append(k * (mean - wall[i]) * g / self.b_scale_list[i])
-            ages.append(k / self.tau_scale_list[i])
-        out.extend(ages)
-        return np.array(out)
-
-    def fast_contents(self, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cell contents b and dissolved mass (kg) per fluid over the stored states."""
-        b = zs[:, 1 : 1 + self.nf] * self.b_scale
-        if self.finite:
-            dissolved = self.rho * (4.0 * math.pi / 3.0) * (self.w0 * self.Y - (b - self.b0))
-        else:
-            dissolved = np.full_like(b, math.inf)
-        return b, dissolved
-
-    def fast_ages(self, zs: np.ndarray) -> np.ndarray:
-        """Lagrangian diffusion age tau (m6) per fluid over the stored states."""
-        return zs[:, 1 + self.nf :] * self.tau_scale
 
     # -- full fidelity: finite volumes ----------------------------------------------------------
     def full_start(self, grid: ShellGrid, rtol: float) -> tuple[np.ndarray, np.ndarray]:

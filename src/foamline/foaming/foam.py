@@ -15,7 +15,7 @@ leaves the die into the ambient pressure and cools with the sheet (:mod:`.coolin
    cohort k owns the melt of its influence volume at the end of nucleation, scaled so that all
    shells fill the melt: sum_k n_k V_k = 1.
 3. Growth: each cohort grows from 1.2 times the critical radius 2 sigma / (p_b - P) in its shell
-   (:func:`.growth.advance_cell`, Amon-Denson cell model, one diffusion equation per fluid).
+   (:func:`.growth.advance_cells`, Amon-Denson cell model, one diffusion equation per fluid).
 4. Freezing: the structure freezes where the mid-plane temperature falls below the glass
    transition of the melt with the gas still dissolved in the shells (Chow), or below the
    crystallisation temperature of a semicrystalline polymer. Radii and walls are read there.
@@ -41,16 +41,15 @@ import numpy as np
 
 from foamline.errors import FoamlineError
 from foamline.foaming.cooling import cool_sheet, foam_conductivity
-from foamline.foaming.growth import FOUR_PI_3, CellHistory, advance_cell
-from foamline.foaming.nucleation import bubble_pressure, nucleation_rate
-from foamline.foaming.properties import MeltProperties
+from foamline.foaming.growth import FOUR_PI_3, CellHistory, advance_cells
+from foamline.foaming.nucleation import NucleationTable
+from foamline.foaming.properties import MeltProperties, Track
 from foamline.line import LineProfile
 from foamline.materials import (
     diffusivity,
     glass_transition,
     melt_density,
     partial_pressures,
-    surface_tension,
 )
 from foamline.recipe import Recipe
 
@@ -112,7 +111,11 @@ class Foam:
 
 
 class _Parcel:
-    """T(t) and P(t) of the melt parcel: the die land, then the ambient and the cooling sheet."""
+    """T(t) and P(t) of the melt parcel: the die land, then the ambient and the cooling sheet.
+
+    ``T`` and ``P`` are :class:`~foamline.foaming.properties.Track` s: callables of one time for
+    the integrators, with ``many`` for arrays of times.
+    """
 
     def __init__(self, line: LineProfile, sheet, t_exit: float) -> None:
         h = line.die_history
@@ -122,16 +125,27 @@ class _Parcel:
         # solver asks for T(t) thousands of times
         self._log_age = np.linspace(math.log(1e-9), math.log(sheet.t_end), 1500)
         self._T_mid = np.array([sheet.mid_temperature(a) for a in np.exp(self._log_age)])
+        self.T = Track(self._T_one, self._T_many)
+        self.P = Track(self._P_one, self._P_many)
 
-    def T(self, t: float) -> float:
+    def _T_one(self, t: float) -> float:
         if t <= self.t_exit:
             return float(np.interp(t, self.t_die, self.T_die))
         return float(np.interp(math.log(t - self.t_exit), self._log_age, self._T_mid))
 
-    def P(self, t: float) -> float:
+    def _T_many(self, t: np.ndarray) -> np.ndarray:
+        age = np.log(np.maximum(t - self.t_exit, 1e-300))
+        after = np.interp(age, self._log_age, self._T_mid)
+        return np.where(t <= self.t_exit, np.interp(t, self.t_die, self.T_die), after)
+
+    def _P_one(self, t: float) -> float:
         if t <= self.t_exit:
             return max(float(np.interp(t, self.t_die, self.P_die)), P_ATM)
         return P_ATM
+
+    def _P_many(self, t: np.ndarray) -> np.ndarray:
+        inside = np.maximum(np.interp(t, self.t_die, self.P_die), P_ATM)
+        return np.where(t <= self.t_exit, inside, P_ATM)
 
 
 def simulate_foam(
@@ -189,6 +203,10 @@ def _mean_diffusivity(polymer, w0: dict[str, float], T: float) -> float:
     return sum(p / total * diffusivity(polymer, n, T) for n, p in pressures.items())
 
 
+def _range(values: np.ndarray) -> tuple[float, float]:
+    return float(values.min()), float(values.max())
+
+
 def _time_grid(parcel: _Parcel, t_on: float, t_exit: float, t_end: float) -> np.ndarray:
     die = np.linspace(t_on, t_exit, 40) if t_on < t_exit else np.array([t_exit])
     after = t_exit + np.geomspace(1e-7, max(t_end - t_exit, 2e-7), 260)
@@ -208,23 +226,25 @@ def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, thickn
         notes.append(
             f"the sheet has not frozen {t_cool:.0f} s after the die: the structure is read then"
         )
+    # T(t), sigma(T), p_b(T) and D(T) of the parcel, tabulated over every time asked below
+    table = NucleationTable(
+        polymer, w0, *_range(parcel.T.many(_time_grid(parcel, parcel.t_die[0], t_exit, t_upper)))
+    )
     # onset: the first point where the supersaturation is positive
     grid0 = np.concatenate([parcel.t_die, [t_exit + 1e-7]])
-    t_on = next((t for t in grid0 if bubble_pressure(polymer, w0, parcel.T(t)) > parcel.P(t)), None)
-    if t_on is None:
+    onset = np.nonzero(table.bubble_pressure(parcel.T.many(grid0)) > parcel.P.many(grid0))[0]
+    if not len(onset):
         raise FoamlineError("the melt is not supersaturated anywhere after the die: no cells form")
-    times = _time_grid(parcel, t_on, t_exit, t_upper)
-    T = np.array([parcel.T(t) for t in times])
-    P = np.array([parcel.P(t) for t in times])
+    times = _time_grid(parcel, float(grid0[onset[0]]), t_exit, t_upper)
+    scale, factor = knobs.nucleation_prefactor_scale, knobs.heterogeneous_factor
 
-    def rate(Ti: float, Pi: float) -> float:
-        return nucleation_rate(
-            polymer, w0, Ti, Pi, knobs.heterogeneous_factor, knobs.nucleation_prefactor_scale
-        )
+    def nucleate(times: np.ndarray):
+        T = parcel.T.many(times)
+        J = table.rate(T, parcel.P.many(times), factor, scale)
+        D = table.mean_diffusivity(T)
+        return (J, D, *_deplete(times, J, D))
 
-    J = np.array([rate(Ti, Pi) for Ti, Pi in zip(T, P, strict=True)])
-    D = np.array([_mean_diffusivity(polymer, w0, Ti) for Ti in T])
-    dN, X = _deplete(times, J, D)
+    J, D, dN, X = nucleate(times)
     # refine: resolve the burst (0.01 % to 99.99 % of the cells) on a fine grid of its own
     cumulative = np.cumsum(dN) / max(dN.sum(), 1e-300)
     i0 = max(int(np.searchsorted(cumulative, 1e-4)) - 1, 0)
@@ -232,11 +252,7 @@ def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, thickn
     if dN.sum() > 0.0 and i1 > i0:
         fine = np.linspace(times[i0], times[i1], max(BURST_POINTS, 8 * cohorts))
         times = np.unique(np.concatenate([times[: i0 + 1], fine, times[i1:]]))
-        T = np.array([parcel.T(t) for t in times])
-        P = np.array([parcel.P(t) for t in times])
-        J = np.array([rate(Ti, Pi) for Ti, Pi in zip(T, P, strict=True)])
-        D = np.array([_mean_diffusivity(polymer, w0, Ti) for Ti in T])
-        dN, X = _deplete(times, J, D)
+        J, D, dN, X = nucleate(times)
     total = float(dN.sum())
     if total < 1e9:  # fewer than one cell per mm^3 of melt
         raise FoamlineError(
@@ -246,27 +262,19 @@ def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, thickn
         )
     births, counts, shells = _cohorts(times, dN, D, cohorts)
     melt = MeltProperties(polymer, list(w0))
-    histories = []
+    T_b, P_b = parcel.T.many(births), parcel.P.many(births)
+    r_crit = 2.0 * table.surface_tension(T_b) / np.maximum(table.bubble_pressure(T_b) - P_b, 1.0)
+    R0 = np.minimum(NUCLEUS_FACTOR * r_crit, 0.3 * np.cbrt(shells / FOUR_PI_3))
+    shell_kg = np.array([melt_density(polymer, T, P) for T, P in zip(T_b, P_b, strict=True)])
+    shell_kg *= shells
+    evals = [
+        np.unique(np.concatenate([[t_k], np.geomspace(t_k + 1e-8, t_upper, 120)])) for t_k in births
+    ]
+    evals = [e[e <= t_upper] for e in evals]
+    histories = advance_cells(
+        melt, w0, R0, shell_kg, parcel.T, parcel.P, births, t_upper, t_eval=evals, fidelity=fidelity
+    )
     radii = np.zeros(len(births))
-    for t_k, V_k in zip(births, shells, strict=True):
-        T_k, P_k = parcel.T(t_k), parcel.P(t_k)
-        sigma = surface_tension(polymer, T_k, w0)
-        r_crit = 2.0 * sigma / max(bubble_pressure(polymer, w0, T_k) - P_k, 1.0)
-        R0 = min(NUCLEUS_FACTOR * r_crit, 0.3 * np.cbrt(V_k / FOUR_PI_3))
-        eval_t = np.unique(np.concatenate([[t_k], np.geomspace(t_k + 1e-8, t_upper, 120)]))
-        h = advance_cell(
-            melt,
-            w0,
-            R0,
-            melt_density(polymer, T_k, P_k) * V_k,
-            parcel.T,
-            parcel.P,
-            float(t_k),
-            float(t_upper),
-            fidelity=fidelity,
-            t_eval=eval_t[eval_t <= t_upper],
-        )
-        histories.append(h)
     t_freeze = _freeze_time(polymer, histories, counts, parcel, t_upper)
     for k, h in enumerate(histories):
         radii[k] = 0.0 if h.collapsed else float(np.interp(t_freeze, h.t, h.R))

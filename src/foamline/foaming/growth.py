@@ -95,9 +95,14 @@ import numpy as np
 from scipy.integrate import BDF, LSODA
 
 from foamline.errors import FoamlineError
-from foamline.foaming.cell import CellProblem
+from foamline.foaming.cell import CellProblem, FastCells, gas
 from foamline.foaming.grid import ShellGrid, stretched_grid
-from foamline.foaming.properties import MeltProperties, constant_or_callable, is_constant
+from foamline.foaming.properties import (
+    MeltProperties,
+    constant_or_callable,
+    is_constant,
+    sample,
+)
 from foamline.materials import Polymer, partial_pressures
 
 FIDELITIES = ("full", "fast")
@@ -341,146 +346,210 @@ def advance_cell(
     _check_positive(R0_m, "R0_m", "m")
     if not (shell_polymer_kg > 0.0):
         raise ValueError(f"shell_polymer_kg must be positive (or math.inf), not {shell_polymer_kg}")
-    run = _Run(
-        melt,
-        dissolved,
-        R0_m,
-        shell_polymer_kg,
-        constant_or_callable(T_K, "T_K", "K"),
-        constant_or_callable(P_Pa, "P_Pa", "Pa"),
-        float(t_start_s),
-        float(t_end_s),
-        initial_pressures_Pa,
-    )
+    T, P = constant_or_callable(T_K, "T_K", "K"), constant_or_callable(P_Pa, "P_Pa", "Pa")
+    run = _Run(melt, dissolved, T, P, float(t_start_s), float(t_end_s))
     times = None if t_eval is None else _check_t_eval(t_eval, t_start_s, t_end_s)
     tol = DEFAULT_RTOL[fidelity] if rtol is None else float(rtol)
+    cells = run.fast_cells([R0_m], [shell_polymer_kg], [t_start_s], initial_pressures_Pa)
     if fidelity == "fast":
-        return run.fast(tol, times)
-    return run.full(tol, times, n_cells)
+        return run.fast(cells, tol, [times])[0]
+    return run.full(cells, 0, run.grids(cells, n_cells)[0], tol, times)
+
+
+def advance_cells(
+    melt: MeltProperties,
+    dissolved: Mapping[str, float],
+    R0_m: Sequence[float] | np.ndarray,
+    shell_polymer_kg: Sequence[float] | np.ndarray,
+    T_K: float | Callable[[float], float],
+    P_Pa: float | Callable[[float], float],
+    t_start_s: Sequence[float] | np.ndarray,
+    t_end_s: float,
+    *,
+    t_eval: Sequence[Sequence[float] | np.ndarray | None] | None = None,
+    fidelity: str = "fast",
+    rtol: float | None = None,
+) -> list[CellHistory]:
+    """Advance many cells together: the cohorts of one foam.
+
+    The cells share the melt, its loading ``dissolved`` and T(t), P(t); each has its own initial
+    radius, shell and start (birth) time. In fast fidelity they are integrated as one system,
+    vectorised over the cells, from the first birth to ``t_end_s``: a cell joins at its birth and
+    leaves when it collapses (the integrator restarts there). In full fidelity one such fast run
+    sizes every cell's grid, then each cell is solved on its own. Each history equals that of
+    :func:`advance_cell` within the integration tolerance.
+
+    Parameters
+    ----------
+    R0_m, shell_polymer_kg, t_start_s : one per cell, as in :func:`advance_cell` (m, kg, s).
+    t_eval : one sequence of report times (s) per cell, or None (every step); each within
+        [t_start_s of the cell, t_end_s].
+    fidelity, rtol : as in :func:`advance_cell`.
+    """
+    if fidelity not in FIDELITIES:
+        raise ValueError(f"fidelity must be one of {FIDELITIES}, not {fidelity!r}")
+    R0 = np.asarray(R0_m, dtype=float)
+    shells = np.asarray(shell_polymer_kg, dtype=float)
+    births = np.asarray(t_start_s, dtype=float)
+    if R0.ndim != 1 or len(R0) == 0 or shells.shape != R0.shape or births.shape != R0.shape:
+        raise ValueError("R0_m, shell_polymer_kg and t_start_s need one value per cell")
+    if not (np.all(np.isfinite(R0)) and np.all(R0 > 0.0) and np.all(shells > 0.0)):
+        raise ValueError("each R0_m must be finite and positive and each shell_polymer_kg > 0")
+    if not (math.isfinite(t_end_s) and np.all(births >= 0.0) and np.all(births < t_end_s)):
+        raise ValueError(f"each t_start_s must lie in [0, t_end_s = {t_end_s} s)")
+    evals = [None] * len(R0) if t_eval is None else list(t_eval)
+    if len(evals) != len(R0):
+        raise ValueError("t_eval needs one sequence (or None) per cell")
+    evals = [
+        None if e is None else _check_t_eval(e, float(t0), t_end_s)
+        for e, t0 in zip(evals, births, strict=True)
+    ]
+    T, P = constant_or_callable(T_K, "T_K", "K"), constant_or_callable(P_Pa, "P_Pa", "Pa")
+    run = _Run(melt, dissolved, T, P, float(births.min()), float(t_end_s))
+    cells = run.fast_cells(R0, shells, births)
+    tol = DEFAULT_RTOL[fidelity] if rtol is None else float(rtol)
+    if fidelity == "fast":
+        return run.fast(cells, tol, evals)
+    grids = run.grids(cells, None)
+    return [run.full(cells, k, grid, tol, evals[k]) for k, grid in enumerate(grids)]
 
 
 # -- the drivers -----------------------------------------------------------------------------
 class _Run:
-    """One call of :func:`advance_cell`: set-up, the two integrations and the history."""
+    """One call: the melt, its loading and T(t), P(t) shared by the cells; their integration."""
 
     def __init__(
         self,
         melt: MeltProperties,
         dissolved: Mapping[str, float],
-        R0: float,
-        shell_kg: float,
         T_of_t: Callable[[float], float],
         P_of_t: Callable[[float], float],
         t0: float,
         t1: float,
-        initial_pressures: Mapping[str, float] | None,
     ) -> None:
         self.melt = melt
         self.fluids = melt.fluids
         w0 = _per_fluid(melt, dissolved, "dissolved", "kg/kg")
         w0[w0 < TRACE_LOADING] = 0.0
-        if not np.any(w0 > 0.0) and not initial_pressures:
-            raise ValueError("the cell holds no fluid: give a positive dissolved amount")
+        self.w0 = w0
         self.T_of_t, self.P_of_t, self.t0, self.t1 = T_of_t, P_of_t, t0, t1
-        T0, P0 = _checked_T(T_of_t(t0)), _checked_P(P_of_t(t0))
+        T0, _ = _checked_T(T_of_t(t0)), _checked_P(P_of_t(t0))
         if is_constant(T_of_t):
             node = melt.at(T0)
             self.T_max = T0
             self.node_at = lambda T: node
             self.nodes_at = lambda T: melt.at_many(np.full(len(T), T0), node)
         else:
-            samples = np.array([_checked_T(T_of_t(t)) for t in np.linspace(t0, t1, 257)])
+            samples = sample(T_of_t, np.linspace(t0, t1, 257))
+            for T in samples:
+                _checked_T(T)
             table = melt.table(float(samples.min()), float(samples.max()))
             self.T_max = float(samples.max())
             self.node_at = table.at
             self.nodes_at = table.at_many
         # InfeasibleProcess if a condensable fluid exceeds what the melt holds:
         partial_pressures(melt.polymer, dict(zip(self.fluids, w0.tolist(), strict=True)), T0)
-        node0 = melt.at(T0)
+
+    def _start(self, t0: float, shell_kg: float, initial_pressures: Mapping[str, float] | None):
+        """Initial partial pressures (Pa), polymer density (kg/m3) and shell extent Y (m3)."""
+        T0, P0 = _checked_T(self.T_of_t(t0)), _checked_P(self.P_of_t(t0))
         if initial_pressures is None:
-            p0 = np.minimum(w0 / node0.henry, node0.cap)
+            if not np.any(self.w0 > 0.0):
+                raise ValueError("the cell holds no fluid: give a positive dissolved amount")
+            node0 = self.melt.at(T0)
+            p0 = np.minimum(self.w0 / node0.henry, node0.cap)
         else:
-            p0 = _per_fluid(melt, initial_pressures, "initial_pressures_Pa", "Pa")
-        rho = melt.melt_density(T0, P0)
-        self.problem = CellProblem(
-            melt,
-            w0,
+            p0 = _per_fluid(self.melt, initial_pressures, "initial_pressures_Pa", "Pa")
+        rho = self.melt.melt_density(T0, P0)
+        return p0, rho, shell_kg / (rho * FOUR_PI_3)
+
+    def fast_cells(self, R0s, shell_kgs, t0s, initial_pressures=None) -> FastCells:
+        starts = [
+            self._start(float(t), kg, initial_pressures)
+            for t, kg in zip(t0s, shell_kgs, strict=True)
+        ]
+        p0, rho, Y = (np.array(column) for column in zip(*starts, strict=True))
+        return FastCells(
+            self.melt,
+            self.w0,
             p0,
-            R0,
+            np.asarray(R0s, dtype=float),
             rho,
-            shell_kg / (rho * FOUR_PI_3),
-            T_of_t,
-            P_of_t,
+            Y,
+            np.asarray(t0s, dtype=float),
+            self.t1,
+            self.T_of_t,
+            self.P_of_t,
             self.node_at,
-            t0,
-            t1,
         )
 
-    def fast_states(self, rtol: float, t_eval: np.ndarray | None):
-        cell = self.problem
-        z0, atol = cell.fast_start(rtol)
-        solver = LSODA(cell.fast_rhs, self.t0, z0, self.t1, rtol=rtol, atol=atol)
-        return _integrate(solver, z0, t_eval, cell.R0)
+    def fast(self, cells: FastCells, rtol: float, t_evals: list) -> list[CellHistory]:
+        out = []
+        for k, (ts, zs, collapsed) in enumerate(_integrate_cells(cells, self.t1, rtol, t_evals)):
+            b, dissolved = cells.contents(k, zs)
+            cell = (cells.R0[k], cells.rho[k], cells.Y[k])
+            out.append(self.history(ts, zs[:, 0], b, dissolved, collapsed, "fast", None, *cell))
+        return out
 
-    def fast(self, rtol: float, t_eval: np.ndarray | None) -> CellHistory:
-        ts, zs, collapsed = self.fast_states(rtol, t_eval)
-        b, dissolved = self.problem.fast_contents(zs)
-        return self.history(ts, zs[:, 0], b, dissolved, collapsed, "fast", None)
+    def grids(self, cells: FastCells, n_cells: int | None) -> list[ShellGrid]:
+        """The shell grid of each of ``cells``, sized by one fast run (see the module docstring)."""
+        runs = _integrate_cells(cells, self.t1, SIZING_RTOL, [None] * len(cells.R0))
+        return [
+            self._grid(ts, cells.R0[k] * np.exp(zs[:, 0]), cells.ages(k, zs), cells.Y[k], n_cells)
+            for k, (ts, zs, _) in enumerate(runs)
+        ]
 
-    def grid(self, n_cells: int | None) -> ShellGrid:
-        """The shell grid, sized by a fast run (see the module docstring)."""
-        cell = self.problem
-        ts, zs, _ = self.fast_states(SIZING_RTOL, None)
-        tau = cell.fast_ages(zs)
-        R = cell.R0 * np.exp(zs[:, 0])
-        grown = R**3 - cell.R0**3
+    def _grid(self, ts, R, tau, Y: float, n_cells: int | None) -> ShellGrid:
+        t0 = ts[0]
+        grown = R**3 - R[0] ** 3
         # resolve the wall layer from early on: from 1e-4 of the run, or from when the bubble
         # has grown by 1e-6 of its final growth, whichever comes first
-        k = int(np.searchsorted(ts, self.t0 + EARLY_FRACTION * (self.t1 - self.t0)))
+        k = int(np.searchsorted(ts, t0 + EARLY_FRACTION * (self.t1 - t0)))
         if grown[-1] > 0.0:
             k = min(k, int(np.argmax(grown >= GROWN_FRACTION * grown[-1])))
         k = min(max(k, 1), len(ts) - 1)
         first = FIRST_CELL_FRACTION * math.sqrt(math.pi * float(tau[k].min()))
-        if cell.finite:
-            extent = cell.Y
+        if math.isfinite(Y):
+            extent = float(Y)
         else:
             D_max = float(self.melt.at(self.T_max).diffusivity.max())
             R_end = 1.2 * float(R.max())
-            reach = (R_end + 8.0 * math.sqrt(D_max * (self.t1 - self.t0))) ** 3 - R_end**3
+            reach = (R_end + 8.0 * math.sqrt(D_max * (self.t1 - t0))) ** 3 - R_end**3
             extent = max(10.0 * math.sqrt(float(tau[-1].max())), reach)
         return stretched_grid(extent, max(first, 1e-12 * extent), n_cells)
 
-    def full(self, rtol: float, t_eval: np.ndarray | None, n_cells: int | None) -> CellHistory:
-        cell = self.problem
-        grid = self.grid(n_cells)
+    def full(self, cells: FastCells, k: int, grid: ShellGrid, rtol, t_eval) -> CellHistory:
+        """Cell k of ``cells`` in full fidelity on ``grid``."""
+        t0, R0, rho, Y = (float(x[k]) for x in (cells.t0, cells.R0, cells.rho, cells.Y))
+        cell = CellProblem(
+            self.melt, self.w0, cells.p0[k], R0, rho, Y, self.T_of_t, self.P_of_t,
+            self.node_at, t0, self.t1,
+        )  # fmt: skip
         z0, atol = cell.full_start(grid, rtol)
-        solver = BDF(cell.full_rhs, self.t0, z0, self.t1, rtol=rtol, atol=atol, jac=cell.full_jac)
-        ts, zs, collapsed = _integrate(solver, z0, t_eval, cell.R0)
+        solver = BDF(cell.full_rhs, t0, z0, self.t1, rtol=rtol, atol=atol, jac=cell.full_jac)
+        ts, zs, collapsed = _integrate(solver, z0, t_eval, R0)
         b, dissolved, w = cell.full_contents(zs)
-        R_end = cell.R0 * math.exp(zs[-1, 0])
+        R_end = R0 * math.exp(zs[-1, 0])
         profile = ShellProfile(
             grid.centres.copy(),
             np.cbrt(grid.centres + R_end**3),
             MappingProxyType({name: w[-1, i].copy() for i, name in enumerate(self.fluids)}),
         )
-        return self.history(ts, zs[:, 0], b, dissolved, collapsed, "full", profile)
+        return self.history(ts, zs[:, 0], b, dissolved, collapsed, "full", profile, R0, rho, Y)
 
-    def history(self, ts, ell, b, dissolved, collapsed, fidelity, profile) -> CellHistory:
-        cell = self.problem
+    def history(self, ts, ell, b, dissolved, collapsed, fidelity, profile, R0, rho, Y):
+        """The :class:`CellHistory` of a cell of initial radius R0 (m), polymer density rho
+        (kg/m3) and shell extent Y (m3) from its states over the times ``ts``."""
         ts = np.asarray(ts, dtype=float)
-        R = cell.R0 * np.exp(ell)
-        T = np.array([self.T_of_t(t) for t in ts], dtype=float)
-        P = np.array([self.P_of_t(t) for t in ts], dtype=float)
+        R = R0 * np.exp(ell)
+        T, P = sample(self.T_of_t, ts), sample(self.P_of_t, ts)
         nodes = self.nodes_at(T)
-        p, condensed = cell.gas(b, (R**3)[:, None], T[:, None], nodes.cap)
+        p, condensed = gas(b, rho, (R**3)[:, None], T[:, None], nodes.cap, self.melt.molar_mass)
         condensed = np.maximum(condensed, 0.0)
         wall = nodes.henry * p
-        eta = np.array([self.melt.viscosity(T[k], P[k], wall[k].tolist()) for k in range(len(ts))])
-        if self.melt.fixed_surface_tension is None:
-            sigma = nodes.surface_tension(wall)
-        else:
-            sigma = np.full(len(ts), self.melt.fixed_surface_tension)
-        to_kg = cell.rho * FOUR_PI_3
+        with np.errstate(over="ignore"):
+            eta = np.exp(self.melt.ln_viscosities(T, P, wall))
+        to_kg = rho * FOUR_PI_3
 
         def per_fluid(a):
             return MappingProxyType({name: a[:, i].copy() for i, name in enumerate(self.fluids)})
@@ -496,14 +565,98 @@ class _Run:
             T=T,
             P=P,
             viscosity=eta,
-            surface_tension=sigma,
-            shell_volume=FOUR_PI_3 * cell.Y,
-            polymer_kg=to_kg * cell.Y,
-            melt_density=cell.rho,
+            surface_tension=self.melt.surface_tensions(nodes, wall),
+            shell_volume=FOUR_PI_3 * Y,
+            polymer_kg=to_kg * Y,
+            melt_density=rho,
             fidelity=fidelity,
             collapsed=collapsed,
             profile=profile,
         )
+
+
+def _integrate_cells(cells: FastCells, t1: float, rtol: float, t_evals: list):
+    """Integrate ``cells`` from their births to t1 with LSODA, together.
+
+    A cell joins at its birth and leaves when its radius falls below COLLAPSE_FRACTION of R0;
+    the integrator restarts at each of these events. The Jacobian is banded (the cells do not
+    interact), so a stiff phase costs 4 nf + 1 right-hand sides per Jacobian, not one per state.
+    Returns, per cell, its report times, its states there and whether it collapsed.
+    """
+    K, width = len(cells.R0), cells.width
+    ts: list[list[float]] = [[] for _ in range(K)]
+    zs: list[list[np.ndarray]] = [[] for _ in range(K)]
+    collapsed = [False] * K
+    done = [0] * K  # report times already written, per cell
+    z = cells.z0.copy()
+    pending = sorted(range(K), key=lambda k: cells.t0[k])
+    active: list[int] = []
+    ell_collapse = math.log(COLLAPSE_FRACTION)
+    t = float(cells.t0[pending[0]])
+    while True:
+        while pending and cells.t0[pending[0]] <= t:
+            k = pending.pop(0)
+            active.append(k)
+            e = t_evals[k]
+            if e is None:
+                ts[k].append(float(cells.t0[k]))
+                zs[k].append(z[k].copy())
+            else:
+                done[k] = int(np.searchsorted(e, t, side="right"))
+                ts[k].extend(e[: done[k]].tolist())
+                zs[k].extend(z[k].copy() for _ in range(done[k]))
+        t_stop = float(cells.t0[pending[0]]) if pending else t1
+        if not active:
+            t = t_stop
+            continue
+        rows = np.array(active)
+        cells.activate(rows)
+        # one cell: LSODA's dense Jacobian; several: banded (scipy's banded LSODA differs from
+        # the dense one on a single cell, where the band is the whole matrix)
+        band = {"lband": width - 1, "uband": width - 1} if len(rows) > 1 else {}
+        solver = LSODA(
+            cells.rhs, t, z[rows].ravel(), t_stop, rtol=rtol, atol=cells.atol(rtol, len(rows)),
+            **band,
+        )  # fmt: skip
+        gone: list[int] = []
+        while solver.status == "running" and not gone:
+            # trial states of the integrator may overflow harmlessly; the accepted one is checked
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                message = solver.step()
+            y = solver.y.reshape(len(rows), width)
+            if solver.status == "failed" or not np.all(np.isfinite(y)):
+                j = int(np.argmax(~np.isfinite(y).all(axis=1)))
+                R = cells.R0[rows[j]] * math.exp(min(float(y[j, 0]), 700.0))
+                raise GrowthSolverError(
+                    f"the cell-growth integrator stopped at t = {solver.t:.4g} s "
+                    f"(R = {R * 1e6:.4g} um): {message or 'the state is no longer finite'}"
+                )
+            dense = None
+            for j, k in enumerate(active):
+                e = t_evals[k]
+                if e is None:
+                    ts[k].append(solver.t)
+                    zs[k].append(y[j].copy())
+                    continue
+                n = int(np.searchsorted(e, solver.t, side="right"))
+                if n > done[k]:
+                    dense = solver.dense_output() if dense is None else dense
+                    values = dense(e[done[k] : n])[j * width : (j + 1) * width]
+                    ts[k].extend(e[done[k] : n].tolist())
+                    zs[k].extend(values.T)
+                    done[k] = n
+            gone = [k for j, k in enumerate(active) if y[j, 0] < ell_collapse]
+        z[rows] = solver.y.reshape(len(rows), width)
+        t = solver.t
+        for k in gone:
+            collapsed[k] = True
+            if t_evals[k] is not None and (not ts[k] or t > ts[k][-1]):
+                ts[k].append(t)
+                zs[k].append(z[k].copy())
+        active = [k for k in active if k not in gone]
+        if not pending and (t >= t1 or not active):
+            break
+    return [(np.array(ts[k]), np.array(zs[k]), collapsed[k]) for k in range(K)]
 
 
 def _integrate(solver, z0: np.ndarray, t_eval: np.ndarray | None, R0: float):

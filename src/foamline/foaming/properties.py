@@ -19,7 +19,8 @@ and ``surface_tension``). :class:`MeltProperties` therefore
   melt holds). The Macleod ratio (rho_mix - rho_gas) / rho_melt is nearly linear in w: the
   quadratic is within 0.7 % of the materials function for PES with up to 4 wt% CO2 and 0.9 wt%
   water together and for PS with up to 6 wt% CO2 (docs/foaming.md);
-- calls :func:`foamline.materials.zero_shear_viscosity` directly (about 2 us).
+- calls :func:`foamline.materials.zero_shear_viscosity` directly (about 2 us), or, for many cells
+  at once, its neat-melt part once and the exponential plasticisation as a dot product.
 
 Nodes are cached per polymer grade and fluid set, so the many cohorts of one recipe share them.
 
@@ -51,6 +52,7 @@ from foamline.materials import (
     zero_shear_viscosity,
 )
 from foamline.materials import polymer as library_polymer
+from foamline.materials.viscosity import ln_neat_zero_shear_viscosity, plasticisation_coefficients
 
 #: Spacing of the temperature nodes, K.
 NODE_SPACING_K = 2.0
@@ -173,6 +175,11 @@ class MeltProperties:
                 value, f"diffusivity_m2_s[{name!r}]"
             )
         self._fixed_D_list = self.fixed_diffusivity.tolist()
+        self._plasticisation = (
+            np.array(plasticisation_coefficients(self.polymer, names))
+            if self.fixed_viscosity is None
+            else None
+        )
         self._key = (
             self.polymer.name,
             tuple(sorted((k, v.si) for k, v in self.polymer.values.items())),
@@ -201,6 +208,26 @@ class MeltProperties:
         if self.fixed_surface_tension is not None:
             return self.fixed_surface_tension
         return node.sigma0 * max(sigma_ratio(node, wall), 0.0) ** 4
+
+    def ln_viscosities(self, T, P, wall: np.ndarray) -> np.ndarray:
+        """ln of the zero-shear viscosity (Pa s) of melt holding ``wall`` (rows, fluids) kg/kg, at
+        T (K) and P (Pa), numbers or one per row: as :meth:`viscosity`, ``inf`` for a glass."""
+        if self._plasticisation is None:
+            return np.full(len(wall), math.log(self.fixed_viscosity))
+        if np.ndim(T) == 0:
+            neat = ln_neat_zero_shear_viscosity(self.polymer, T, P)
+        else:
+            pairs = zip(T, P, strict=True)
+            neat = np.array([ln_neat_zero_shear_viscosity(self.polymer, a, b) for a, b in pairs])
+        return neat - wall @ self._plasticisation
+
+    def surface_tensions(self, node: NodeProperties | NodeArrays, wall: np.ndarray) -> np.ndarray:
+        """Surface tension, N/m, of the melt holding ``wall`` (cells, fluids) kg/kg at the node's T
+        (a :class:`NodeArrays` gives one temperature per row)."""
+        if self.fixed_surface_tension is not None:
+            return np.full(len(wall), self.fixed_surface_tension)
+        ratio = 1.0 + np.sum((node.sigma_slope + node.sigma_curvature * wall) * wall, axis=1)
+        return node.sigma0 * np.maximum(ratio, 0.0) ** 4
 
     # -- temperature tables -------------------------------------------------------------------
     def at(self, T: float) -> NodeProperties:
@@ -327,11 +354,6 @@ class NodeArrays:
         self.sigma_slope = sigma_slope
         self.sigma_curvature = sigma_curvature
 
-    def surface_tension(self, wall: np.ndarray) -> np.ndarray:
-        """sigma (N/m) for ``wall`` (times, fluids) kg/kg, by the law of the module docstring."""
-        ratio = 1.0 + np.sum((self.sigma_slope + self.sigma_curvature * wall) * wall, axis=1)
-        return self.sigma0 * np.maximum(ratio, 0.0) ** 4
-
 
 def sigma_ratio(node: NodeProperties, wall: list[float]) -> float:
     """1 + sum_i (a_i + b_i w_i) w_i: (sigma / sigma_0)^(1/4) for the wall loadings w_i."""
@@ -400,6 +422,34 @@ class _Constant:
     def __call__(self, t: float) -> float:
         return self.value
 
+    def many(self, times: np.ndarray) -> np.ndarray:
+        return np.full(len(times), self.value)
+
+
+class Track:
+    """A function of time (s) that can also be sampled on many times at once.
+
+    ``one(t)`` serves the integrators, ``many(times)`` the histories (see :func:`sample`).
+    """
+
+    __slots__ = ("one", "many")
+
+    def __init__(
+        self, one: Callable[[float], float], many: Callable[[np.ndarray], np.ndarray]
+    ) -> None:
+        self.one, self.many = one, many
+
+    def __call__(self, t: float) -> float:
+        return self.one(t)
+
+
+def sample(function: Callable[[float], float], times: np.ndarray) -> np.ndarray:
+    """``function`` at each of ``times``: in one call where it offers ``many``, else one by one."""
+    many = getattr(function, "many", None)
+    if many is not None:
+        return np.asarray(many(times), dtype=float)
+    return np.array([function(t) for t in times], dtype=float)
+
 
 def is_constant(function: Callable[[float], float]) -> bool:
     """True for the constants made by :func:`constant_or_callable`."""
@@ -411,6 +461,8 @@ __all__ = [
     "NodeArrays",
     "NodeProperties",
     "TemperatureTable",
+    "Track",
     "constant_or_callable",
     "is_constant",
+    "sample",
 ]

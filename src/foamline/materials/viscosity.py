@@ -68,6 +68,17 @@ def _ln_eta0_neat(polymer: Polymer, T: float, P: float, Tg: float | None = None)
     return ln_eta + polymer.get("visc_pressure_coeff", 0.0) * P
 
 
+def ln_neat_zero_shear_viscosity(polymer: Polymer, T: float, P: float = 1e5) -> float:
+    """ln of the neat melt's zero-shear viscosity (eta_0 in Pa s) at T (K), P (Pa); ``inf`` for a
+    glass. With the exponential plasticisation, ln eta_0(w) = this - sum_i beta_c,i 100 w_i."""
+    return _ln_eta0_neat(polymer, T, P)
+
+
+def plasticisation_coefficients(polymer: Polymer, fluids: list[str] | tuple[str, ...]) -> list:
+    """beta_c,i x 100 per fluid: the drop of ln eta_0 per kg/kg dissolved (exponential model)."""
+    return [pair(polymer.name, name)["visc_reduction"] * 100.0 for name in fluids]
+
+
 def zero_shear_viscosity(
     polymer: Polymer,
     T: float,
