@@ -140,3 +140,34 @@ def test_spread_narrows_as_the_pressure_drop_rate_rises(base) -> None:
     narrow = _foam(data, die__gap="0.40 mm")
     cv = foam.cell_diameter_std_um / foam.mean_cell_diameter_um
     assert narrow.cell_diameter_std_um / narrow.mean_cell_diameter_um < 0.95 * cv
+
+
+def test_the_cooling_passes_share_the_die_without_changing_the_foam(base, monkeypatch) -> None:
+    # In fast fidelity, when nucleation ends inside the die (example a), the second cooling pass
+    # reuses the first pass's cohorts and its paused die integration (PausedCells) and grows only
+    # the part after the exit again. A second pass computed from scratch must give the same
+    # foam: the cohorts to the tabulation noise of the nucleation rate (1e-6), the growth to its
+    # tolerance (rtol 1e-4).
+    _, recipe, line, shared = base
+    made = []
+    real_init = foam_module.PausedCells.__init__
+
+    def counting_init(self, *args, **kwargs):
+        made.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(foam_module.PausedCells, "__init__", counting_init)
+    assert simulate_foam(recipe, line, "fast").mean_cell_diameter_um == pytest.approx(
+        shared.mean_cell_diameter_um, rel=1e-12
+    )
+    assert len(made) == 1  # one die integration for both passes
+    real_foam = foam_module._foam
+    monkeypatch.setattr(foam_module, "_foam", lambda *args: real_foam(*args[:-1], None))
+    fresh = simulate_foam(recipe, line, "fast")
+    assert len(made) == 3  # each pass its own
+    assert fresh.cell_density_per_cm3_polymer == pytest.approx(
+        shared.cell_density_per_cm3_polymer, rel=1e-6
+    )
+    assert fresh.mean_cell_diameter_um == pytest.approx(shared.mean_cell_diameter_um, rel=1e-3)
+    assert fresh.void_fraction == pytest.approx(shared.void_fraction, abs=1e-4)
+    assert fresh.freeze_time_s == pytest.approx(shared.freeze_time_s, rel=1e-3)

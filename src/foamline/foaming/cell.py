@@ -17,6 +17,7 @@ bordered by the radius and the cell contents); only d ln(eta)/dw at the wall is 
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 
@@ -87,6 +88,12 @@ class FastCells:
         self.tau_scale = np.maximum(tau0, 1e-300)
         self.z0 = np.hstack([np.zeros((len(R0), 1)), self.b0 / self.b_scale, np.ones_like(D0)])
         self.activate(np.arange(len(R0)))
+
+    def under(self, T_of_t, P_of_t, node_at) -> FastCells:
+        """The same cells under other conditions T(t), P(t) (and their properties ``node_at``)."""
+        new = copy.copy(self)
+        new.T_of_t, new.P_of_t, new.node_at = T_of_t, P_of_t, node_at
+        return new
 
     def activate(self, cells: np.ndarray) -> None:
         """Integrate the cells of index ``cells`` from now on (the state holds their rows)."""

@@ -70,6 +70,11 @@ differs by < 3 % on the test cases of tests/foaming (docs/foaming.md has the fig
 ignores the history of the wall concentration (no Duhamel integral), so it is less accurate
 under fast pressure ramps.
 
+Many cells (the cohorts of a foam): :func:`advance_cells` integrates them in fast fidelity as
+one LSODA system vectorised over the cells (a cell joins at its birth and leaves at its collapse,
+with a restart there), and :class:`PausedCells` pauses that integration, at the die exit, to
+finish it under several later conditions.
+
 References
 ----------
 Amon, M., Denson, C.D. A study of the dynamics of foam growth: analysis of the growth of closely
@@ -86,6 +91,7 @@ MoDeNa-EUProject/MoDeNa, applications/PUfoam/MoDeNaModels/bubbleGrowth/src/src/m
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -414,6 +420,61 @@ def advance_cells(
     return [run.full(cells, k, grid, tol, evals[k]) for k, grid in enumerate(grids)]
 
 
+class PausedCells:
+    """Cells in fast fidelity advanced together up to a pause, then finished, possibly several
+    times, under T(t), P(t) that agree with the first ones up to the pause.
+
+    The foam uses it for the die: the melt parcel's history there does not depend on how the
+    sheet cools afterwards, so both cooling passes share it. Arguments as
+    :func:`advance_cells`; every birth must precede ``t_pause_s``, and ``t_eval`` holds each
+    cell's report times up to the pause.
+    """
+
+    def __init__(
+        self,
+        melt: MeltProperties,
+        dissolved: Mapping[str, float],
+        R0_m: np.ndarray,
+        shell_polymer_kg: np.ndarray,
+        T_K: float | Callable[[float], float],
+        P_Pa: float | Callable[[float], float],
+        t_start_s: np.ndarray,
+        t_pause_s: float,
+        t_eval: list[np.ndarray],
+        rtol: float | None = None,
+    ) -> None:
+        births = np.asarray(t_start_s, dtype=float)
+        if not np.all(births < t_pause_s):
+            raise ValueError(f"every cell must be born before the pause at {t_pause_s} s")
+        self.melt, self.dissolved, self.t_pause = melt, dissolved, float(t_pause_s)
+        self._births = births
+        T, P = constant_or_callable(T_K, "T_K", "K"), constant_or_callable(P_Pa, "P_Pa", "Pa")
+        run = _Run(melt, dissolved, T, P, float(births.min()), self.t_pause)
+        self._cells = run.fast_cells(R0_m, shell_polymer_kg, births)
+        tol = DEFAULT_RTOL["fast"] if rtol is None else float(rtol)
+        evals = [
+            _check_t_eval(e, float(t0), self.t_pause) for e, t0 in zip(t_eval, births, strict=True)
+        ]
+        self._state = _Cohorts(self._cells, tol, evals).advance(self.t_pause)
+
+    def finish(
+        self,
+        T_K: float | Callable[[float], float],
+        P_Pa: float | Callable[[float], float],
+        t_end_s: float,
+        t_eval: list[np.ndarray],
+    ) -> list[CellHistory]:
+        """Advance from the pause to ``t_end_s`` under T_K, P_Pa; ``t_eval`` per cell must begin
+        with the report times given up to the pause."""
+        T, P = constant_or_callable(T_K, "T_K", "K"), constant_or_callable(P_Pa, "P_Pa", "Pa")
+        births = self._births
+        run = _Run(self.melt, self.dissolved, T, P, float(births.min()), float(t_end_s))
+        cells = self._cells.under(run.T_of_t, run.P_of_t, run.node_at)
+        evals = [_check_t_eval(e, float(t0), t_end_s) for e, t0 in zip(t_eval, births, strict=True)]
+        state = self._state.fork(cells, evals).advance(float(t_end_s))
+        return run.histories(cells, state.results())
+
+
 # -- the drivers -----------------------------------------------------------------------------
 class _Run:
     """One call: the melt, its loading and T(t), P(t) shared by the cells; their integration."""
@@ -484,8 +545,12 @@ class _Run:
         )
 
     def fast(self, cells: FastCells, rtol: float, t_evals: list) -> list[CellHistory]:
+        return self.histories(cells, _Cohorts(cells, rtol, t_evals).advance(self.t1).results())
+
+    def histories(self, cells: FastCells, results: list) -> list[CellHistory]:
+        """The histories of fast ``cells`` from their (times, states, collapsed) results."""
         out = []
-        for k, (ts, zs, collapsed) in enumerate(_integrate_cells(cells, self.t1, rtol, t_evals)):
+        for k, (ts, zs, collapsed) in enumerate(results):
             b, dissolved = cells.contents(k, zs)
             cell = (cells.R0[k], cells.rho[k], cells.Y[k])
             out.append(self.history(ts, zs[:, 0], b, dissolved, collapsed, "fast", None, *cell))
@@ -493,7 +558,7 @@ class _Run:
 
     def grids(self, cells: FastCells, n_cells: int | None) -> list[ShellGrid]:
         """The shell grid of each of ``cells``, sized by one fast run (see the module docstring)."""
-        runs = _integrate_cells(cells, self.t1, SIZING_RTOL, [None] * len(cells.R0))
+        runs = _Cohorts(cells, SIZING_RTOL, [None] * len(cells.R0)).advance(self.t1).results()
         return [
             self._grid(ts, cells.R0[k] * np.exp(zs[:, 0]), cells.ages(k, zs), cells.Y[k], n_cells)
             for k, (ts, zs, _) in enumerate(runs)
@@ -575,88 +640,119 @@ class _Run:
         )
 
 
-def _integrate_cells(cells: FastCells, t1: float, rtol: float, t_evals: list):
-    """Integrate ``cells`` from their births to t1 with LSODA, together.
+class _Cohorts:
+    """Fast cells integrated together with LSODA: the state of the integration, resumable.
 
     A cell joins at its birth and leaves when its radius falls below COLLAPSE_FRACTION of R0;
     the integrator restarts at each of these events. The Jacobian is banded (the cells do not
     interact), so a stiff phase costs 4 nf + 1 right-hand sides per Jacobian, not one per state.
-    Returns, per cell, its report times, its states there and whether it collapsed.
     """
-    K, width = len(cells.R0), cells.width
-    ts: list[list[float]] = [[] for _ in range(K)]
-    zs: list[list[np.ndarray]] = [[] for _ in range(K)]
-    collapsed = [False] * K
-    done = [0] * K  # report times already written, per cell
-    z = cells.z0.copy()
-    pending = sorted(range(K), key=lambda k: cells.t0[k])
-    active: list[int] = []
-    ell_collapse = math.log(COLLAPSE_FRACTION)
-    t = float(cells.t0[pending[0]])
-    while True:
-        while pending and cells.t0[pending[0]] <= t:
-            k = pending.pop(0)
-            active.append(k)
-            e = t_evals[k]
+
+    def __init__(self, cells: FastCells, rtol: float, t_evals: list) -> None:
+        K = len(cells.R0)
+        self.cells, self.rtol, self.t_evals = cells, rtol, t_evals
+        self.ts: list[list[float]] = [[] for _ in range(K)]
+        self.zs: list[list[np.ndarray]] = [[] for _ in range(K)]
+        self.collapsed = [False] * K
+        self.done = [0] * K  # report times already written, per cell
+        self.z = cells.z0.copy()
+        self.pending = sorted(range(K), key=lambda k: cells.t0[k])
+        self.active: list[int] = []
+        self.t = float(cells.t0[self.pending[0]])
+
+    def fork(self, cells: FastCells, t_evals: list) -> _Cohorts:
+        """A copy that goes on with ``cells`` (other T(t), P(t)) and report times ``t_evals``,
+        which begin with those already written."""
+        new = copy.copy(self)
+        new.cells, new.t_evals = cells, t_evals
+        new.ts, new.zs = [list(x) for x in self.ts], [list(x) for x in self.zs]
+        new.collapsed, new.done = list(self.collapsed), list(self.done)
+        new.z, new.pending, new.active = self.z.copy(), list(self.pending), list(self.active)
+        return new
+
+    def results(self) -> list[tuple[np.ndarray, np.ndarray, bool]]:
+        """Per cell: its report times, its states there and whether it collapsed."""
+        return [
+            (np.array(ts), np.array(zs), c)
+            for ts, zs, c in zip(self.ts, self.zs, self.collapsed, strict=True)
+        ]
+
+    def _born(self) -> None:
+        cells, t = self.cells, self.t
+        while self.pending and cells.t0[self.pending[0]] <= t:
+            k = self.pending.pop(0)
+            self.active.append(k)
+            e = self.t_evals[k]
             if e is None:
-                ts[k].append(float(cells.t0[k]))
-                zs[k].append(z[k].copy())
+                self.ts[k].append(float(cells.t0[k]))
+                self.zs[k].append(self.z[k].copy())
             else:
-                done[k] = int(np.searchsorted(e, t, side="right"))
-                ts[k].extend(e[: done[k]].tolist())
-                zs[k].extend(z[k].copy() for _ in range(done[k]))
-        t_stop = float(cells.t0[pending[0]]) if pending else t1
-        if not active:
-            t = t_stop
-            continue
-        rows = np.array(active)
-        cells.activate(rows)
-        # one cell: LSODA's dense Jacobian; several: banded (scipy's banded LSODA differs from
-        # the dense one on a single cell, where the band is the whole matrix)
-        band = {"lband": width - 1, "uband": width - 1} if len(rows) > 1 else {}
-        solver = LSODA(
-            cells.rhs, t, z[rows].ravel(), t_stop, rtol=rtol, atol=cells.atol(rtol, len(rows)),
-            **band,
-        )  # fmt: skip
-        gone: list[int] = []
-        while solver.status == "running" and not gone:
-            # trial states of the integrator may overflow harmlessly; the accepted one is checked
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                message = solver.step()
-            y = solver.y.reshape(len(rows), width)
-            if solver.status == "failed" or not np.all(np.isfinite(y)):
-                j = int(np.argmax(~np.isfinite(y).all(axis=1)))
-                R = cells.R0[rows[j]] * math.exp(min(float(y[j, 0]), 700.0))
-                raise GrowthSolverError(
-                    f"the cell-growth integrator stopped at t = {solver.t:.4g} s "
-                    f"(R = {R * 1e6:.4g} um): {message or 'the state is no longer finite'}"
-                )
-            dense = None
-            for j, k in enumerate(active):
-                e = t_evals[k]
-                if e is None:
-                    ts[k].append(solver.t)
-                    zs[k].append(y[j].copy())
-                    continue
-                n = int(np.searchsorted(e, solver.t, side="right"))
-                if n > done[k]:
-                    dense = solver.dense_output() if dense is None else dense
-                    values = dense(e[done[k] : n])[j * width : (j + 1) * width]
-                    ts[k].extend(e[done[k] : n].tolist())
-                    zs[k].extend(values.T)
-                    done[k] = n
-            gone = [k for j, k in enumerate(active) if y[j, 0] < ell_collapse]
-        z[rows] = solver.y.reshape(len(rows), width)
-        t = solver.t
-        for k in gone:
-            collapsed[k] = True
-            if t_evals[k] is not None and (not ts[k] or t > ts[k][-1]):
-                ts[k].append(t)
-                zs[k].append(z[k].copy())
-        active = [k for k in active if k not in gone]
-        if not pending and (t >= t1 or not active):
-            break
-    return [(np.array(ts[k]), np.array(zs[k]), collapsed[k]) for k in range(K)]
+                self.done[k] = int(np.searchsorted(e, t, side="right"))
+                self.ts[k].extend(e[: self.done[k]].tolist())
+                self.zs[k].extend(self.z[k].copy() for _ in range(self.done[k]))
+
+    def advance(self, t_end: float) -> _Cohorts:
+        """Integrate to ``t_end`` (s), or until every cell has collapsed."""
+        cells, width = self.cells, self.cells.width
+        ell_collapse = math.log(COLLAPSE_FRACTION)
+        while self.t < t_end:
+            self._born()
+            t_stop = min(float(cells.t0[self.pending[0]]), t_end) if self.pending else t_end
+            if not self.active:
+                if not self.pending:
+                    break
+                self.t = t_stop
+                continue
+            rows = np.array(self.active)
+            cells.activate(rows)
+            # one cell: LSODA's dense Jacobian; several: banded (scipy's banded LSODA differs
+            # from the dense one on a single cell, where the band is the whole matrix)
+            band = {"lband": width - 1, "uband": width - 1} if len(rows) > 1 else {}
+            solver = LSODA(
+                cells.rhs, self.t, self.z[rows].ravel(), t_stop, rtol=self.rtol,
+                atol=cells.atol(self.rtol, len(rows)), **band,
+            )  # fmt: skip
+            gone: list[int] = []
+            while solver.status == "running" and not gone:
+                # trial states may overflow harmlessly; the accepted state is checked
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    message = solver.step()
+                y = solver.y.reshape(len(rows), width)
+                if solver.status == "failed" or not np.all(np.isfinite(y)):
+                    j = int(np.argmax(~np.isfinite(y).all(axis=1)))
+                    R = cells.R0[rows[j]] * math.exp(min(float(y[j, 0]), 700.0))
+                    raise GrowthSolverError(
+                        f"the cell-growth integrator stopped at t = {solver.t:.4g} s "
+                        f"(R = {R * 1e6:.4g} um): {message or 'the state is no longer finite'}"
+                    )
+                self._report(solver, y)
+                gone = [k for j, k in enumerate(self.active) if y[j, 0] < ell_collapse]
+            self.z[rows] = solver.y.reshape(len(rows), width)
+            self.t = solver.t
+            for k in gone:
+                self.collapsed[k] = True
+                if self.t_evals[k] is not None and (not self.ts[k] or self.t > self.ts[k][-1]):
+                    self.ts[k].append(self.t)
+                    self.zs[k].append(self.z[k].copy())
+            self.active = [k for k in self.active if k not in gone]
+        return self
+
+    def _report(self, solver, y: np.ndarray) -> None:
+        """Write the states of the report times passed in the last step."""
+        width, dense = self.cells.width, None
+        for j, k in enumerate(self.active):
+            e = self.t_evals[k]
+            if e is None:
+                self.ts[k].append(solver.t)
+                self.zs[k].append(y[j].copy())
+                continue
+            n = int(np.searchsorted(e, solver.t, side="right"))
+            if n > self.done[k]:
+                dense = solver.dense_output() if dense is None else dense
+                values = dense(e[self.done[k] : n])[j * width : (j + 1) * width]
+                self.ts[k].extend(e[self.done[k] : n].tolist())
+                self.zs[k].extend(values.T)
+                self.done[k] = n
 
 
 def _integrate(solver, z0: np.ndarray, t_eval: np.ndarray | None, R0: float):
