@@ -284,7 +284,8 @@ def _report_times(t_k: float, t_exit: float, t_upper: float) -> tuple[np.ndarray
     """Report times of a cohort born at t_k: in the die (none if born after the exit), and after
     it up to t_upper (those after the exit do not depend on the die part, so it can be shared)."""
     die = t_k + np.geomspace(1e-8, t_exit - t_k, 60) if t_k + 1e-8 < t_exit else np.array([])
-    after = t_exit + np.geomspace(1e-7, t_upper - t_exit, 80)
+    span = t_upper - t_exit  # log-spaced for the first growth, linear for the freezing
+    after = t_exit + np.union1d(np.geomspace(1e-7, span, 60), np.linspace(0.0, span, 61)[1:])
     after[-1] = t_upper  # not a rounding above it
     after = after[after > max(t_k, t_exit)]
     return np.concatenate([[t_k], die[die < t_exit], [t_exit] if t_k < t_exit else []]), after
@@ -412,10 +413,16 @@ def _freeze_time(polymer, histories, counts, parcel, t_upper: float) -> float:
         polymer_kg += n * h.polymer_kg * born
         for name in fluid_kg:
             fluid_kg[name] += n * np.interp(grid, h.t, h.dissolved_kg[name]) * born
+    margin_before = None
     for i, t in enumerate(grid):
         dissolved = {name: kg[i] / polymer_kg[i] for name, kg in fluid_kg.items()}
-        if parcel.T(t) < _freeze_temperature(polymer, dissolved):
-            return float(t)
+        margin = parcel.T(t) - _freeze_temperature(polymer, dissolved)  # K above freezing
+        if margin < 0.0:
+            if margin_before is None:
+                return float(t)
+            # the crossing, by linear interpolation between the report times
+            return float(grid[i - 1] + (t - grid[i - 1]) * margin_before / (margin_before - margin))
+        margin_before = margin
     return t_upper
 
 
