@@ -12,6 +12,7 @@ from foamline.foaming.foam import Foam, simulate_foam
 from foamline.foaming.growth import (
     CellHistory,
     GrowthSolverError,
+    PausedCells,
     ShellProfile,
     advance_cell,
     advance_cells,
@@ -24,6 +25,7 @@ __all__ = [
     "Foam",
     "GrowthSolverError",
     "MeltProperties",
+    "PausedCells",
     "ShellProfile",
     "advance_cell",
     "advance_cells",

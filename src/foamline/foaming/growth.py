@@ -101,7 +101,7 @@ import numpy as np
 from scipy.integrate import BDF, LSODA
 
 from foamline.errors import FoamlineError
-from foamline.foaming.cell import CellProblem, FastCells, gas
+from foamline.foaming.cell import FOUR_PI_3, CellProblem, FastCells, gas
 from foamline.foaming.grid import ShellGrid, stretched_grid
 from foamline.foaming.properties import (
     MeltProperties,
@@ -123,7 +123,6 @@ SIZING_RTOL = 1e-4
 FIRST_CELL_FRACTION = 0.05
 EARLY_FRACTION = 1e-4
 GROWN_FRACTION = 1e-6
-FOUR_PI_3 = 4.0 * math.pi / 3.0
 
 
 class GrowthSolverError(FoamlineError):

@@ -126,8 +126,8 @@ class NucleationTable:
     condensable fluid are evaluated exactly on nodes at most ``TABLE_SPACING_K`` apart over
     [T_min, T_max] and interpolated by cubic splines; the cap min(p_i, p_vap,i) is applied after
     the interpolation, so its kink is exact. The rate then follows the formula of the module
-    docstring, vectorised over the points (tests/foaming/test_nucleation.py: within 1e-6 of the
-    exact function).
+    docstring, vectorised over the points (tests/foaming/test_nucleation.py: within 5e-7 of the
+    exact function for PES with CO2 and water over 450-590 K).
 
     Parameters
     ----------
@@ -146,8 +146,8 @@ class NucleationTable:
             or math.isfinite(vapour_pressure(name, T_max))
             for name in names
         ]
-        n = max(int(math.ceil((T_max - T_min) / TABLE_SPACING_K)) + 1, 2)
-        nodes = np.linspace(T_min, T_max, n) if T_max > T_min else np.array([T_min, T_min + 1.0])
+        n = max(int(math.ceil((T_max - T_min) / TABLE_SPACING_K)) + 1, 2) if T_max > T_min else 1
+        nodes = np.linspace(T_min, T_max, n)
         rows = []
         for T in nodes:
             pressures = partial_pressures(polymer, self.active, T)
@@ -164,7 +164,10 @@ class NucleationTable:
                 ]
             )
         self.T_min, self.T_max = float(nodes[0]), float(nodes[-1])
-        self._spline = CubicSpline(nodes, np.array(rows), axis=0, bc_type="not-a-knot")
+        if n > 1:
+            self._spline = CubicSpline(nodes, np.array(rows), axis=0, bc_type="not-a-knot")
+        else:  # one temperature
+            self._spline = lambda T: np.tile(rows[0], (len(T), 1))
         self._names = names
         M = np.array([fluid(name)["M"] for name in names])
         w = np.array([self.active[name] for name in names])
