@@ -46,10 +46,17 @@ class SheetCooling:
     def mean_temperature(self, t: float) -> float:
         return float(np.mean(self.temperature(t)))
 
-    def mid_temperature(self, t: float) -> float:
-        """Temperature at the mid-plane (the slowest-cooling point of a symmetric sheet), K."""
+    def mid_temperature(self, t: float | np.ndarray) -> float | np.ndarray:
+        """Temperature at the mid-plane (the slowest-cooling point of a symmetric sheet), K, at
+        time(s) t (s)."""
         T = self.temperature(t)
-        return float(np.interp(0.5 * self.thickness, self.x, T))
+        mid = 0.5 * self.thickness
+        if np.ndim(t) == 0:
+            return float(np.interp(mid, self.x, T))
+        # linear interpolation between the two cell centres around the mid-plane
+        j = int(np.clip(np.searchsorted(self.x, mid), 1, len(self.x) - 1))
+        f = (mid - self.x[j - 1]) / (self.x[j] - self.x[j - 1])
+        return T[j - 1] * (1.0 - f) + T[j] * f
 
 
 def cool_sheet(

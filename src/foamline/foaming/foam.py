@@ -128,7 +128,7 @@ class _Parcel:
         # the mid-plane temperature tabulated against log(time after the exit): the growth
         # solver asks for T(t) thousands of times
         self._log_age = np.linspace(math.log(1e-9), math.log(sheet.t_end), 1500)
-        self._T_mid = np.array([sheet.mid_temperature(a) for a in np.exp(self._log_age)])
+        self._T_mid = sheet.mid_temperature(np.exp(self._log_age))
         self.T = Track(self._T_one, self._T_many)
         self.P = Track(self._P_one, self._P_many)
 
@@ -455,7 +455,7 @@ def _skin(recipe, polymer, w0, parcel: _Parcel, t_exit: float, thickness: float)
     limit = _freeze_temperature(polymer, w0)
     sheet = parcel.sheet
     probe = np.geomspace(1e-6, sheet.t_end, 300)
-    surface = [float(sheet.temperature(t)[0]) for t in probe]
+    surface = sheet.temperature(probe)[0]
     frozen = next((t for t, T in zip(probe, surface, strict=True) if T < limit), sheet.t_end)
     D = _mean_diffusivity(polymer, w0, 0.5 * (parcel.T(t_exit) + limit))
     return min(0.954 * math.sqrt(D * frozen), 0.5 * thickness)

@@ -654,6 +654,8 @@ class _Cohorts:
         self.zs: list[list[np.ndarray]] = [[] for _ in range(K)]
         self.collapsed = [False] * K
         self.done = [0] * K  # report times already written, per cell
+        # the next report time of each cell; -inf: every step (no report times given)
+        self.next_report = np.array([-math.inf if e is None else math.inf for e in t_evals])
         self.z = cells.z0.copy()
         self.pending = sorted(range(K), key=lambda k: cells.t0[k])
         self.active: list[int] = []
@@ -666,6 +668,12 @@ class _Cohorts:
         new.cells, new.t_evals = cells, t_evals
         new.ts, new.zs = [list(x) for x in self.ts], [list(x) for x in self.zs]
         new.collapsed, new.done = list(self.collapsed), list(self.done)
+        new.next_report = np.array(
+            [
+                -math.inf if e is None else (e[n] if n < len(e) else math.inf)
+                for e, n in zip(t_evals, self.done, strict=True)
+            ]
+        )
         new.z, new.pending, new.active = self.z.copy(), list(self.pending), list(self.active)
         return new
 
@@ -686,9 +694,10 @@ class _Cohorts:
                 self.ts[k].append(float(cells.t0[k]))
                 self.zs[k].append(self.z[k].copy())
             else:
-                self.done[k] = int(np.searchsorted(e, t, side="right"))
-                self.ts[k].extend(e[: self.done[k]].tolist())
-                self.zs[k].extend(self.z[k].copy() for _ in range(self.done[k]))
+                n = self.done[k] = int(np.searchsorted(e, t, side="right"))
+                self.ts[k].extend(e[:n].tolist())
+                self.zs[k].extend(self.z[k].copy() for _ in range(n))
+                self.next_report[k] = e[n] if n < len(e) else math.inf
 
     def advance(self, t_end: float) -> _Cohorts:
         """Integrate to ``t_end`` (s), or until every cell has collapsed."""
@@ -739,19 +748,21 @@ class _Cohorts:
     def _report(self, solver, y: np.ndarray) -> None:
         """Write the states of the report times passed in the last step."""
         width, dense = self.cells.width, None
-        for j, k in enumerate(self.active):
+        due = np.nonzero(self.next_report[self.active] <= solver.t)[0]
+        for j in due.tolist():
+            k = self.active[j]
             e = self.t_evals[k]
             if e is None:
                 self.ts[k].append(solver.t)
                 self.zs[k].append(y[j].copy())
                 continue
             n = int(np.searchsorted(e, solver.t, side="right"))
-            if n > self.done[k]:
-                dense = solver.dense_output() if dense is None else dense
-                values = dense(e[self.done[k] : n])[j * width : (j + 1) * width]
-                self.ts[k].extend(e[self.done[k] : n].tolist())
-                self.zs[k].extend(values.T)
-                self.done[k] = n
+            dense = solver.dense_output() if dense is None else dense
+            values = dense(e[self.done[k] : n])[j * width : (j + 1) * width]
+            self.ts[k].extend(e[self.done[k] : n].tolist())
+            self.zs[k].extend(values.T)
+            self.done[k] = n
+            self.next_report[k] = e[n] if n < len(e) else math.inf
 
 
 def _integrate(solver, z0: np.ndarray, t_eval: np.ndarray | None, R0: float):
