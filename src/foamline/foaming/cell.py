@@ -12,7 +12,8 @@ integrators, in scaled variables of order one:
 
 Both right-hand sides conserve each fluid exactly: the wall flux leaving the shell is the one
 entering the cell. The full-fidelity Jacobian is analytic (sparse: a tridiagonal block per fluid,
-bordered by the radius and the cell contents); only d ln(eta)/dw at the wall is differenced.
+bordered by the radius and the cell contents), with d ln(eta)/dw = -beta of the exponential
+plasticisation.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ from foamline.materials.solubility import R_GAS
 FAST_START_AGE = 1e-9
 FOUR_PI_3 = 4.0 * math.pi / 3.0
 QUARTER_PI2 = 0.25 * math.pi**2
-#: Step of the difference quotient d ln(eta) / dw at the wall, kg/kg.
-_ETA_STEP = 1e-6
 
 
 def gas(b: np.ndarray, rho, R3, T, cap, M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -321,7 +320,7 @@ class CellProblem:
                 dsigma_dp = 4.0 * node.sigma0 * ratio**3 * slope * H
             else:
                 dsigma_dp = np.zeros(nf)
-            dlneta_dp = self._dlneta_dwall(v["T"], v["P"], wall, eta) * H
+            dlneta_dp = self.melt.dln_viscosity_dwall() * H
             dlnf_dl = -3.0 * R3 / (R3 + self.Y) if self.finite else 0.0
             inv = 1.0 / (4.0 * eta_eff)
             dF_dl = inv * (
@@ -360,16 +359,6 @@ class CellProblem:
             parts.append(ai * inv_w[1:])
         data = np.concatenate(parts)[self._jac_order]
         return csc_matrix((data, self._jac_indices, self._jac_indptr), shape=self._jac_shape)
-
-    def _dlneta_dwall(self, T: float, P: float, wall: list, eta: float) -> np.ndarray:
-        if self.melt.fixed_viscosity is not None:
-            return np.zeros(self.nf)
-        out = np.empty(self.nf)
-        for i in range(self.nf):
-            shifted = list(wall)
-            shifted[i] += _ETA_STEP
-            out[i] = math.log(self.melt.viscosity(T, P, shifted) / eta) / _ETA_STEP
-        return out
 
     def full_contents(self, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cell contents b, dissolved mass (kg) per fluid and the profiles w over the states."""

@@ -19,8 +19,9 @@ and ``surface_tension``). :class:`MeltProperties` therefore
   melt holds). The Macleod ratio (rho_mix - rho_gas) / rho_melt is nearly linear in w: the
   quadratic is within 0.7 % of the materials function for PES with up to 4 wt% CO2 and 0.9 wt%
   water together and for PS with up to 6 wt% CO2 (docs/foaming.md);
-- calls :func:`foamline.materials.zero_shear_viscosity` directly (about 2 us), or, for many cells
-  at once, its neat-melt part once and the exponential plasticisation as a dot product.
+- computes :func:`foamline.materials.zero_shear_viscosity` from its neat-melt part and its
+  exponential plasticisation, ln eta = ln eta_neat(T, P) - sum_i beta_i w_i (about 1 us; for
+  many cells at once the sum is a dot product), so d ln eta / d w_i = -beta_i exactly.
 
 Nodes are cached per polymer grade and fluid set, so the many cohorts of one recipe share them.
 
@@ -49,7 +50,6 @@ from foamline.materials import (
     pair,
     surface_tension,
     vapour_pressure,
-    zero_shear_viscosity,
 )
 from foamline.materials import polymer as library_polymer
 from foamline.materials.viscosity import ln_neat_zero_shear_viscosity, plasticisation_coefficients
@@ -180,6 +180,9 @@ class MeltProperties:
             if self.fixed_viscosity is None
             else None
         )
+        self._plasticisation_list = (
+            [] if self._plasticisation is None else self._plasticisation.tolist()
+        )
         self._key = (
             self.polymer.name,
             tuple(sorted((k, v.si) for k, v in self.polymer.values.items())),
@@ -193,15 +196,21 @@ class MeltProperties:
         return melt_density(self.polymer, T, P)
 
     def viscosity(self, T: float, P: float, wall: list[float]) -> float:
-        """Zero-shear viscosity, Pa s, at T (K), P (Pa), ``wall`` dissolved (kg/kg) per fluid."""
+        """Zero-shear viscosity, Pa s, at T (K), P (Pa), ``wall`` dissolved (kg/kg) per fluid:
+        :func:`foamline.materials.zero_shear_viscosity` with its exponential plasticisation,
+        ``inf`` for a glass."""
         if self.fixed_viscosity is not None:
             return self.fixed_viscosity
-        try:
-            return zero_shear_viscosity(
-                self.polymer, T, P, dict(zip(self.fluids, wall, strict=True))
-            )
-        except OverflowError:  # ln(eta) beyond the float range near the WLF divergence: a glass
-            return math.inf
+        ln_eta = ln_neat_zero_shear_viscosity(self.polymer, T, P) - sum(
+            b * w for b, w in zip(self._plasticisation_list, wall, strict=True)
+        )
+        return math.inf if ln_eta > 709.0 else math.exp(ln_eta)
+
+    def dln_viscosity_dwall(self) -> np.ndarray:
+        """d ln(eta) / d w_i, per kg/kg of each fluid at the wall (0 for a fixed viscosity)."""
+        if self._plasticisation is None:
+            return np.zeros(len(self.fluids))
+        return -self._plasticisation
 
     def surface_tension(self, node: NodeProperties, wall: list[float]) -> float:
         """Surface tension, N/m, of the melt holding ``wall`` (kg/kg per fluid) at the node's T."""
