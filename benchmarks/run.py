@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -132,6 +133,30 @@ def main() -> None:
             f"{result.void_fraction:.4f}",
         )
     console.print(foam)
+
+    examples = Table(
+        title="Fast foam of each bundled example: simulate_foam, median of 3 runs",
+        title_justify="left",
+    )
+    for column in ("example", "time [s]", "cohorts born in the die", "mean d [um]", "void"):
+        examples.add_column(column, justify="right")
+    for path in sorted((ROOT / "examples").glob("*.toml")):
+        other = load_recipe(path)
+        other_line = run_line(other)
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            result = simulate_foam(other, other_line, "fast")
+            times.append(time.perf_counter() - start)
+        in_die = int(np.sum(result.birth_times < other_line.die_history.t[-1]))
+        examples.add_row(
+            path.stem,
+            f"{statistics.median(times):.2f}",
+            f"{in_die} of {len(result.birth_times)}",
+            f"{result.mean_cell_diameter_um:.2f}",
+            f"{result.void_fraction:.4f}",
+        )
+    console.print(examples)
 
     whole = Table(
         title="foamline.simulate(example a): line, foam, membrane, claims (median of 3 runs)",
