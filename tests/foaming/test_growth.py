@@ -16,7 +16,13 @@ from scipy.integrate import quad
 from scipy.optimize import brentq
 
 from foamline.errors import FoamlineError, InfeasibleProcess, MaterialError
-from foamline.foaming import MeltProperties, advance_cell, advance_cells, grow_cell
+from foamline.foaming import (
+    MeltProperties,
+    PausedCells,
+    advance_cell,
+    advance_cells,
+    grow_cell,
+)
 from foamline.materials import (
     diffusivity,
     fluid,
@@ -467,3 +473,28 @@ def test_advance_cells_rejects_mismatched_inputs():
         advance_cells(melt, {"CO2": 0.02}, [1e-6, 1e-6], [1.0], T_300C, 1e5, [0.0, 0.0], 1.0)
     with pytest.raises(ValueError, match="t_start_s"):
         advance_cells(melt, {"CO2": 0.02}, [1e-6], [1.0], T_300C, 1e5, [2.0], 1.0)
+
+
+def test_paused_cells_finish_as_one_integration_would():
+    # PausedCells integrates to a pause (the die exit in a foam) and finishes from there; the
+    # result must match one integration through the pause within the fast tolerance, and report
+    # times that do not begin with those given up to the pause are refused.
+    melt = MeltProperties("PES", ["CO2"], surface_tension_N_m=0.03)
+    dissolved = {"CO2": 0.02}
+    p_s = saturation("CO2", 0.02)
+
+    def P(t):
+        return max(p_s - 2e6 * t / 0.01, 1e5)
+
+    R0, shells, births = np.array([0.4e-6, 0.3e-6]), np.array([1e-12, 2e-12]), np.array([0, 4e-3])
+    before = [np.linspace(t0, 0.02, 5) for t0 in births]
+    evals = [np.concatenate([b, np.linspace(0.03, 0.3, 10)]) for b in before]
+    paused = PausedCells(melt, dissolved, R0, shells, T_300C, P, births, 0.02, before)
+    finished = paused.finish(T_300C, P, 0.3, evals)
+    again = paused.finish(T_300C, P, 0.3, evals)  # the pause is kept for further finishes
+    whole = advance_cells(melt, dissolved, R0, shells, T_300C, P, births, 0.3, t_eval=evals)
+    for a, b, c in zip(finished, again, whole, strict=True):
+        assert np.array_equal(a.R, b.R)
+        assert np.max(np.abs(a.R / c.R - 1.0)) < 1e-3
+    with pytest.raises(ValueError, match="up to the pause"):
+        paused.finish(T_300C, P, 0.3, [e[1:] for e in evals])

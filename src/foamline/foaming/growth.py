@@ -393,22 +393,7 @@ def advance_cells(
     """
     if fidelity not in FIDELITIES:
         raise ValueError(f"fidelity must be one of {FIDELITIES}, not {fidelity!r}")
-    R0 = np.asarray(R0_m, dtype=float)
-    shells = np.asarray(shell_polymer_kg, dtype=float)
-    births = np.asarray(t_start_s, dtype=float)
-    if R0.ndim != 1 or len(R0) == 0 or shells.shape != R0.shape or births.shape != R0.shape:
-        raise ValueError("R0_m, shell_polymer_kg and t_start_s need one value per cell")
-    if not (np.all(np.isfinite(R0)) and np.all(R0 > 0.0) and np.all(shells > 0.0)):
-        raise ValueError("each R0_m must be finite and positive and each shell_polymer_kg > 0")
-    if not (math.isfinite(t_end_s) and np.all(births >= 0.0) and np.all(births < t_end_s)):
-        raise ValueError(f"each t_start_s must lie in [0, t_end_s = {t_end_s} s)")
-    evals = [None] * len(R0) if t_eval is None else list(t_eval)
-    if len(evals) != len(R0):
-        raise ValueError("t_eval needs one sequence (or None) per cell")
-    evals = [
-        None if e is None else _check_t_eval(e, float(t0), t_end_s)
-        for e, t0 in zip(evals, births, strict=True)
-    ]
+    R0, shells, births, evals = _check_cells(R0_m, shell_polymer_kg, t_start_s, t_end_s, t_eval)
     T, P = constant_or_callable(T_K, "T_K", "K"), constant_or_callable(P_Pa, "P_Pa", "Pa")
     run = _Run(melt, dissolved, T, P, float(births.min()), float(t_end_s))
     cells = run.fast_cells(R0, shells, births)
@@ -442,18 +427,15 @@ class PausedCells:
         t_eval: list[np.ndarray],
         rtol: float | None = None,
     ) -> None:
-        births = np.asarray(t_start_s, dtype=float)
-        if not np.all(births < t_pause_s):
-            raise ValueError(f"every cell must be born before the pause at {t_pause_s} s")
+        R0, shells, births, evals = _check_cells(
+            R0_m, shell_polymer_kg, t_start_s, t_pause_s, t_eval
+        )
         self.melt, self.dissolved, self.t_pause = melt, dissolved, float(t_pause_s)
-        self._births = births
+        self._births, self._evals = births, evals
         T, P = constant_or_callable(T_K, "T_K", "K"), constant_or_callable(P_Pa, "P_Pa", "Pa")
         run = _Run(melt, dissolved, T, P, float(births.min()), self.t_pause)
-        self._cells = run.fast_cells(R0_m, shell_polymer_kg, births)
+        self._cells = run.fast_cells(R0, shells, births)
         tol = DEFAULT_RTOL["fast"] if rtol is None else float(rtol)
-        evals = [
-            _check_t_eval(e, float(t0), self.t_pause) for e, t0 in zip(t_eval, births, strict=True)
-        ]
         self._state = _Cohorts(self._cells, tol, evals).advance(self.t_pause)
 
     def finish(
@@ -469,9 +451,40 @@ class PausedCells:
         births = self._births
         run = _Run(self.melt, self.dissolved, T, P, float(births.min()), float(t_end_s))
         cells = self._cells.under(run.T_of_t, run.P_of_t, run.node_at)
-        evals = [_check_t_eval(e, float(t0), t_end_s) for e, t0 in zip(t_eval, births, strict=True)]
+        evals = _check_evals(t_eval, births, t_end_s)
+        for k, (before, after) in enumerate(zip(self._evals, evals, strict=True)):
+            n = len(before) if before is not None else 0
+            if (before is None) != (after is None) or not np.array_equal(before, after[:n]):
+                raise ValueError(
+                    f"t_eval of cell {k} must begin with its report times up to the pause"
+                )
         state = self._state.fork(cells, evals).advance(float(t_end_s))
         return run.histories(cells, state.results())
+
+
+def _check_cells(R0_m, shell_polymer_kg, t_start_s, t_end_s: float, t_eval):
+    """The cells' arrays and report times, checked: one value per cell, born before t_end_s."""
+    R0 = np.asarray(R0_m, dtype=float)
+    shells = np.asarray(shell_polymer_kg, dtype=float)
+    births = np.asarray(t_start_s, dtype=float)
+    if R0.ndim != 1 or len(R0) == 0 or shells.shape != R0.shape or births.shape != R0.shape:
+        raise ValueError("R0_m, shell_polymer_kg and t_start_s need one value per cell")
+    if not (np.all(np.isfinite(R0)) and np.all(R0 > 0.0) and np.all(shells > 0.0)):
+        raise ValueError("each R0_m must be finite and positive and each shell_polymer_kg > 0")
+    if not (math.isfinite(t_end_s) and np.all(births >= 0.0) and np.all(births < t_end_s)):
+        raise ValueError(f"each t_start_s must lie in [0, {t_end_s} s)")
+    return R0, shells, births, _check_evals(t_eval, births, t_end_s)
+
+
+def _check_evals(t_eval, births: np.ndarray, t_end_s: float) -> list:
+    """One checked sequence of report times (or None) per cell born at ``births``."""
+    evals = [None] * len(births) if t_eval is None else list(t_eval)
+    if len(evals) != len(births):
+        raise ValueError("t_eval needs one sequence (or None) per cell")
+    return [
+        None if e is None else _check_t_eval(e, float(t0), t_end_s)
+        for e, t0 in zip(evals, births, strict=True)
+    ]
 
 
 # -- the drivers -----------------------------------------------------------------------------
