@@ -283,12 +283,17 @@ def _nucleate(recipe, polymer, w0, parcel: _Parcel, t_exit, t_upper, cohorts: in
 def _report_times(t_k: float, t_exit: float, t_upper: float) -> tuple[np.ndarray, np.ndarray]:
     """Report times of a cohort born at t_k: in the die (none if born after the exit), and after
     it up to t_upper (those after the exit do not depend on the die part, so it can be shared)."""
-    die = t_k + np.geomspace(1e-8, t_exit - t_k, 60) if t_k + 1e-8 < t_exit else np.array([])
-    span = t_upper - t_exit  # log-spaced for the first growth, linear for the freezing
-    after = t_exit + np.union1d(np.geomspace(1e-7, span, 60), np.linspace(0.0, span, 61)[1:])
+    # each part log-spaced for the first growth and linear for what follows
+    die = t_k + _log_and_linear(1e-8, t_exit - t_k) if t_k + 1e-8 < t_exit else np.array([])
+    after = t_exit + _log_and_linear(1e-7, t_upper - t_exit)
     after[-1] = t_upper  # not a rounding above it
     after = after[after > max(t_k, t_exit)]
     return np.concatenate([[t_k], die[die < t_exit], [t_exit] if t_k < t_exit else []]), after
+
+
+def _log_and_linear(first: float, span: float, n: int = 60) -> np.ndarray:
+    """n times log-spaced from ``first`` to ``span`` and n linearly spaced up to it, merged."""
+    return np.union1d(np.geomspace(first, span, n), np.linspace(0.0, span, n + 1)[1:])
 
 
 def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, thickness, die=None):
