@@ -98,7 +98,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
-from scipy.integrate import BDF, LSODA
+from scipy.integrate import BDF
 
 from foamline.errors import FoamlineError
 from foamline.foaming.cell import FOUR_PI_3, CellProblem, FastCells, gas
@@ -602,9 +602,8 @@ class _Run:
             self.melt, self.w0, cells.p0[k], R0, rho, Y, self.T_of_t, self.P_of_t,
             self.node_at, t0, self.t1,
         )  # fmt: skip
-        z0, atol = cell.full_start(grid, rtol)
-        solver = BDF(cell.full_rhs, t0, z0, self.t1, rtol=rtol, atol=atol, jac=cell.full_jac)
-        ts, zs, collapsed = _integrate(solver, z0, t_eval, R0)
+        one = _FullCell(cell, grid, rtol)
+        ts, zs, collapsed = _Cohorts(one, rtol, [t_eval]).advance(self.t1).results()[0]
         b, dissolved, w = cell.full_contents(zs)
         R_end = R0 * math.exp(zs[-1, 0])
         profile = ShellProfile(
@@ -652,23 +651,49 @@ class _Run:
         )
 
 
-class _Cohorts:
-    """Fast cells integrated together with LSODA: the state of the integration, resumable.
+def _next_report(t_eval: np.ndarray | None, written: int) -> float:
+    """The next report time, s, after ``written`` have been written: -inf when the cell reports
+    every step (no report times given), inf when all are written."""
+    if t_eval is None:
+        return -math.inf
+    return float(t_eval[written]) if written < len(t_eval) else math.inf
 
-    A cell joins at its birth and leaves when its radius falls below COLLAPSE_FRACTION of R0;
-    the integrator restarts at each of these events. The Jacobian is banded (the cells do not
-    interact), so a stiff phase costs 4 nf + 1 right-hand sides per Jacobian, not one per state.
+
+class _FullCell:
+    """One full-fidelity cell in the form :class:`_Cohorts` integrates, with BDF and the
+    analytic sparse Jacobian of :class:`~foamline.foaming.cell.CellProblem`."""
+
+    def __init__(self, cell: CellProblem, grid: ShellGrid, rtol: float) -> None:
+        z0, self._atol = cell.full_start(grid, rtol)
+        self.cell, self.z0, self.width = cell, z0[None, :], len(z0)
+        self.R0, self.t0 = np.array([cell.R0]), np.array([cell.t0])
+
+    def activate(self, cells: np.ndarray) -> None:
+        """Nothing to select: there is one cell."""
+
+    def solver(self, t: float, y: np.ndarray, t_stop: float, rtol: float) -> BDF:
+        cell = self.cell
+        return BDF(cell.full_rhs, t, y, t_stop, rtol=rtol, atol=self._atol, jac=cell.full_jac)
+
+
+class _Cohorts:
+    """Cells integrated together: the state of the integration, resumable.
+
+    ``cells`` is a :class:`FastCells` (LSODA over all of them) or a :class:`_FullCell` (one
+    cell, BDF); its ``solver`` makes the integrator for the cells in :meth:`activate`. A cell
+    joins at its birth and leaves when its radius falls below COLLAPSE_FRACTION of R0; the
+    integrator restarts at each of these events.
     """
 
-    def __init__(self, cells: FastCells, rtol: float, t_evals: list) -> None:
+    def __init__(self, cells: FastCells | _FullCell, rtol: float, t_evals: list) -> None:
         K = len(cells.R0)
         self.cells, self.rtol, self.t_evals = cells, rtol, t_evals
         self.ts: list[list[float]] = [[] for _ in range(K)]
         self.zs: list[list[np.ndarray]] = [[] for _ in range(K)]
         self.collapsed = [False] * K
         self.done = [0] * K  # report times already written, per cell
-        # the next report time of each cell; -inf: every step (no report times given)
-        self.next_report = np.array([-math.inf if e is None else math.inf for e in t_evals])
+        # the next report time of each cell (set again when it is born)
+        self.next_report = np.array([_next_report(e, 0) for e in t_evals])
         self.z = cells.z0.copy()
         self.pending = sorted(range(K), key=lambda k: cells.t0[k])
         self.active: list[int] = []
@@ -682,10 +707,7 @@ class _Cohorts:
         new.ts, new.zs = [list(x) for x in self.ts], [list(x) for x in self.zs]
         new.collapsed, new.done = list(self.collapsed), list(self.done)
         new.next_report = np.array(
-            [
-                -math.inf if e is None else (e[n] if n < len(e) else math.inf)
-                for e, n in zip(t_evals, self.done, strict=True)
-            ]
+            [_next_report(e, n) for e, n in zip(t_evals, self.done, strict=True)]
         )
         new.z, new.pending, new.active = self.z.copy(), list(self.pending), list(self.active)
         return new
@@ -710,7 +732,7 @@ class _Cohorts:
                 n = self.done[k] = int(np.searchsorted(e, t, side="right"))
                 self.ts[k].extend(e[:n].tolist())
                 self.zs[k].extend(self.z[k].copy() for _ in range(n))
-                self.next_report[k] = e[n] if n < len(e) else math.inf
+                self.next_report[k] = _next_report(e, n)
 
     def advance(self, t_end: float) -> _Cohorts:
         """Integrate to ``t_end`` (s), or until every cell has collapsed."""
@@ -726,16 +748,11 @@ class _Cohorts:
                 continue
             rows = np.array(self.active)
             cells.activate(rows)
-            # one cell: LSODA's dense Jacobian; several: banded (scipy's banded LSODA differs
-            # from the dense one on a single cell, where the band is the whole matrix)
-            band = {"lband": width - 1, "uband": width - 1} if len(rows) > 1 else {}
-            solver = LSODA(
-                cells.rhs, self.t, self.z[rows].ravel(), t_stop, rtol=self.rtol,
-                atol=cells.atol(self.rtol, len(rows)), **band,
-            )  # fmt: skip
+            solver = cells.solver(self.t, self.z[rows].ravel(), t_stop, self.rtol)
             gone: list[int] = []
             while solver.status == "running" and not gone:
-                # trial states may overflow harmlessly; the accepted state is checked
+                # trial states may overflow harmlessly (BDF also rescales its unused higher
+                # differences after big step increases); the accepted state is checked
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     message = solver.step()
                 y = solver.y.reshape(len(rows), width)
@@ -775,49 +792,7 @@ class _Cohorts:
             self.ts[k].extend(e[self.done[k] : n].tolist())
             self.zs[k].extend(values.T)
             self.done[k] = n
-            self.next_report[k] = e[n] if n < len(e) else math.inf
-
-
-def _integrate(solver, z0: np.ndarray, t_eval: np.ndarray | None, R0: float):
-    """Step ``solver`` to its end; return times, states and whether the bubble dissolved."""
-    ts, zs = [solver.t], [z0.copy()]
-    collapsed = False
-    ell_collapse = math.log(COLLAPSE_FRACTION)
-    k = 0
-    if t_eval is not None:
-        ts, zs = [], []
-        while k < len(t_eval) and t_eval[k] <= solver.t:
-            ts.append(float(t_eval[k]))
-            zs.append(z0.copy())
-            k += 1
-    while solver.status == "running":
-        # BDF rescales its unused higher differences after big step increases; they may
-        # overflow harmlessly, so numpy's warnings are silenced and the state checked instead
-        with np.errstate(over="ignore", invalid="ignore"):
-            message = solver.step()
-        if solver.status == "failed" or not np.all(np.isfinite(solver.y)):
-            R = R0 * math.exp(min(solver.y[0], 700.0))
-            raise GrowthSolverError(
-                f"the cell-growth integrator stopped at t = {solver.t:.4g} s "
-                f"(R = {R * 1e6:.4g} um): {message or 'the state is no longer finite'}"
-            )
-        if t_eval is None:
-            ts.append(solver.t)
-            zs.append(solver.y.copy())
-        else:
-            dense = None
-            while k < len(t_eval) and t_eval[k] <= solver.t:
-                dense = solver.dense_output() if dense is None else dense
-                ts.append(float(t_eval[k]))
-                zs.append(np.asarray(dense(t_eval[k]), dtype=float))
-                k += 1
-        if solver.y[0] < ell_collapse:
-            collapsed = True
-            if t_eval is not None and (not ts or solver.t > ts[-1]):
-                ts.append(solver.t)
-                zs.append(solver.y.copy())
-            break
-    return np.array(ts), np.array(zs), collapsed
+            self.next_report[k] = _next_report(e, n)
 
 
 # -- input checks ---------------------------------------------------------------------------------
