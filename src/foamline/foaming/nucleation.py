@@ -79,6 +79,14 @@ def classical_rate(
     return prefactor_scale * molecules_per_m3 * kinetic * math.exp(-exponent)
 
 
+def dissolved_molecules(dissolved: Mapping[str, float]) -> tuple[float, float]:
+    """Molecules of dissolved fluid per kg of swollen melt, and their mean mass, kg, for
+    ``dissolved`` (fluid -> kg per kg polymer, all > 0)."""
+    moles_per_kg_polymer = sum(w / fluid(n)["M"] for n, w in dissolved.items())
+    loading = sum(dissolved.values())
+    return moles_per_kg_polymer / (1.0 + loading) * N_A, loading / moles_per_kg_polymer / N_A
+
+
 def bubble_pressure(polymer: Polymer, dissolved: Mapping[str, float], T: float) -> float:
     """p_b = sum of the equilibrium partial pressures, condensable fluids capped at p_vap, Pa."""
     total = 0.0
@@ -102,15 +110,12 @@ def nucleation_rate(
     supersaturation = bubble_pressure(polymer, active, T) - P
     if supersaturation <= 0.0:
         return 0.0
-    rho = swollen_density(polymer, T, P, active)
-    moles = {n: rho / (1.0 + sum(active.values())) * w / fluid(n)["M"] for n, w in active.items()}
-    total = sum(moles.values())
-    mass = sum(moles[n] * fluid(n)["M"] for n in moles) / total / N_A
+    per_kg, mass = dissolved_molecules(active)
     return classical_rate(
         surface_tension(polymer, T, active),
         supersaturation,
         T,
-        total * N_A,
+        swollen_density(polymer, T, P, active) * per_kg,
         mass,
         barrier_factor,
         prefactor_scale,
@@ -125,9 +130,9 @@ class NucleationTable:
     surface tension sigma(T), ln p_i(T) and ln D_i(T) of each fluid and ln p_vap(T) of each
     condensable fluid are evaluated exactly on nodes at most ``TABLE_SPACING_K`` apart over
     [T_min, T_max] and interpolated by cubic splines; the cap min(p_i, p_vap,i) is applied after
-    the interpolation, so its kink is exact. The rate then follows the formula of the module
-    docstring, vectorised over the points (tests/foaming/test_nucleation.py: within 5e-7 of the
-    exact function for PES with CO2 and water over 450-590 K).
+    the interpolation, so its kink is exact. The rate then follows :func:`classical_rate` at each
+    point (tests/foaming/test_nucleation.py: within 5e-7 of the exact function for PES with CO2
+    and water over 450-590 K).
 
     Parameters
     ----------
@@ -169,11 +174,8 @@ class NucleationTable:
         else:  # one temperature
             self._spline = lambda T: np.tile(rows[0], (len(T), 1))
         self._names = names
-        M = np.array([fluid(name)["M"] for name in names])
-        w = np.array([self.active[name] for name in names])
-        # molecules per kg of swollen melt and their mean mass (the composition is fixed)
-        self._molecules_per_kg = float(np.sum(w / M)) / (1.0 + float(w.sum())) * N_A
-        self._molecule_mass = float(np.sum(w)) / float(np.sum(w / M)) / N_A
+        if self.active:  # the composition is fixed
+            self._molecules_per_kg, self._molecule_mass = dissolved_molecules(self.active)
 
     def _columns(self, T: np.ndarray):
         values = self._spline(np.clip(T, self.T_min, self.T_max))
@@ -213,16 +215,16 @@ class NucleationTable:
         live = (dP > 0.0) & (sigma > 0.0)
         if not self.active or not live.any():
             return J
-        s, d, t = sigma[live], dP[live], T[live]
-        exponent = barrier_factor * 16.0 * math.pi * s**3 / (3.0 * d * d) / (K_B * t)
-        rho = np.array(
-            [
-                swollen_density(self.polymer, a, b, self.active)
-                for a, b in zip(t, P[live], strict=True)
-            ]
-        )
-        kinetic = np.sqrt(2.0 * s / (math.pi * self._molecule_mass))
-        with np.errstate(under="ignore"):
-            rate = prefactor_scale * rho * self._molecules_per_kg * kinetic * np.exp(-exponent)
-        J[live] = np.where(exponent > 700.0, 0.0, rate)
+        J[live] = [
+            classical_rate(
+                s,
+                d,
+                t,
+                swollen_density(self.polymer, t, p, self.active) * self._molecules_per_kg,
+                self._molecule_mass,
+                barrier_factor,
+                prefactor_scale,
+            )
+            for s, d, t, p in zip(sigma[live], dP[live], T[live], P[live], strict=True)
+        ]
         return J
