@@ -45,6 +45,17 @@ def median_time(fn: Callable[[], object], repeat: int = 7, number: int = 200) ->
     return statistics.median(samples)
 
 
+def median_run(fn: Callable[[], object], runs: int) -> tuple[float, object]:
+    """Median wall time of ``runs`` calls, s, and the result of the call that took it."""
+    timed = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        timed.append((time.perf_counter() - start, result))
+    timed.sort(key=lambda item: item[0])
+    return timed[len(timed) // 2]
+
+
 def main() -> None:
     console = Console()
     pes = polymer("PES")
@@ -118,12 +129,7 @@ def main() -> None:
         foam.add_column(column, justify="right")
     line = run_line(recipe)
     for fidelity, target, runs in (("fast", 0.1, 5), ("full", 5.0, 1)):
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            result = simulate_foam(recipe, line, fidelity)
-            times.append(time.perf_counter() - start)
-        elapsed = statistics.median(times)
+        elapsed, result = median_run(lambda f=fidelity: simulate_foam(recipe, line, f), runs)
         foam.add_row(
             fidelity,
             str(len(result.birth_times)),
@@ -143,15 +149,11 @@ def main() -> None:
     for path in sorted((ROOT / "examples").glob("*.toml")):
         other = load_recipe(path)
         other_line = run_line(other)
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            result = simulate_foam(other, other_line, "fast")
-            times.append(time.perf_counter() - start)
+        elapsed, result = median_run(lambda r=other, i=other_line: simulate_foam(r, i, "fast"), 3)
         in_die = int(np.sum(result.birth_times < other_line.die_history.t[-1]))
         examples.add_row(
             path.stem,
-            f"{statistics.median(times):.2f}",
+            f"{elapsed:.2f}",
             f"{in_die} of {len(result.birth_times)}",
             f"{result.mean_cell_diameter_um:.2f}",
             f"{result.void_fraction:.4f}",
@@ -165,13 +167,7 @@ def main() -> None:
     for column in ("fidelity", "median [s]", "line", "foaming", "membrane", "claims", "open cells"):
         whole.add_column(column, justify="right")
     for fidelity in ("fast", "full"):
-        runs = []
-        for _ in range(3):
-            start = time.perf_counter()
-            result = simulate(recipe, fidelity)
-            runs.append((time.perf_counter() - start, result))
-        runs.sort(key=lambda item: item[0])
-        elapsed, result = runs[1]
+        elapsed, result = median_run(lambda f=fidelity: simulate(recipe, f), 3)
         stages = [f"{result.timings_s.get(s, 0.0):.2f}" for s in STAGES]
         whole.add_row(
             fidelity, f"{elapsed:.2f}", *stages, f"{result.membrane.open_cell_fraction:.3f}"

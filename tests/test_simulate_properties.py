@@ -85,14 +85,7 @@ def recipes(draw) -> dict:
             "cooling_medium": draw(st.sampled_from(["air", "water", "chill-roll"])),
             "take_off_speed": _q(draw, 0.5, 10.0, "m/min"),
         },
-        "knobs": {
-            "nucleation_prefactor_scale": 10 ** draw(st.floats(-3, 3)),
-            "heterogeneous_factor": draw(st.floats(0.01, 1.0)),
-            "rupture_criterion": draw(st.sampled_from(["critical_thickness", "wall_stress"])),
-            "critical_wall_thickness": _q(draw, 10.0, 500.0, "nm", log=True),
-            "rupture_stress": _q(draw, 0.05, 5.0, "MPa", log=True),
-            "strut_fraction": draw(st.floats(0.0, 0.6)),
-        },
+        "knobs": _knobs(draw, decades=3.0, heterogeneous=(0.01, 1.0), thinnest_wall_nm=10.0),
     }
     if draw(st.booleans()):
         recipe["heat_exchanger"] = {
@@ -118,6 +111,19 @@ def recipes(draw) -> dict:
     return recipe
 
 
+def _knobs(draw, decades: float, heterogeneous: tuple[float, float], thinnest_wall_nm: float):
+    """The calibratable knobs: the nucleation prefactor scale within 10^+-decades, the
+    heterogeneous factor in its range, walls from ``thinnest_wall_nm`` to 500 nm."""
+    return {
+        "nucleation_prefactor_scale": 10 ** draw(st.floats(-decades, decades)),
+        "heterogeneous_factor": draw(st.floats(*heterogeneous)),
+        "rupture_criterion": draw(st.sampled_from(["critical_thickness", "wall_stress"])),
+        "critical_wall_thickness": _q(draw, thinnest_wall_nm, 500.0, "nm", log=True),
+        "rupture_stress": _q(draw, 0.05, 5.0, "MPa", log=True),
+        "strut_fraction": draw(st.floats(0.0, 0.6)),
+    }
+
+
 @st.composite
 def near_example_a(draw) -> dict:
     """Recipe (a) with its process settings and knobs drawn around it: most of these foam, so
@@ -134,14 +140,7 @@ def near_example_a(draw) -> dict:
         "land_length": _q(draw, 8.0, 12.0, "mm"),
     }
     recipe["post_die"]["heat_transfer_coefficient"] = _q(draw, 10.0, 2000.0, "W/(m2 K)", log=True)
-    recipe["knobs"] = {
-        "nucleation_prefactor_scale": 10 ** draw(st.floats(-2, 2)),
-        "heterogeneous_factor": draw(st.floats(0.05, 0.3)),
-        "rupture_criterion": draw(st.sampled_from(["critical_thickness", "wall_stress"])),
-        "critical_wall_thickness": _q(draw, 20.0, 500.0, "nm", log=True),
-        "rupture_stress": _q(draw, 0.05, 5.0, "MPa", log=True),
-        "strut_fraction": draw(st.floats(0.0, 0.6)),
-    }
+    recipe["knobs"] = _knobs(draw, decades=2.0, heterogeneous=(0.05, 0.3), thinnest_wall_nm=20.0)
     return recipe
 
 
