@@ -107,9 +107,11 @@ def test_faster_pressure_drop_nucleates_more_cells(base) -> None:
 
 def test_rupture_fraction_grows_with_the_critical_thickness(base) -> None:
     data, _, _, foam = base
-    wall = foam.wall_thickness_um
-    thin = _foam(data, knobs__critical_wall_thickness=f"{wall * 0.2:.4f} um")
-    thick = _foam(data, knobs__critical_wall_thickness=f"{wall * 5:.4f} um")
+    # the wall between cells k and l scales with d_k + d_l, and the mean wall with 2 mean(d)
+    d = 2e6 * foam.radii[foam.radii > 0]
+    wall = foam.wall_thickness_um / foam.mean_cell_diameter_um
+    thin = _foam(data, knobs__critical_wall_thickness=f"{wall * d.min() * 0.5:.5f} um")
+    thick = _foam(data, knobs__critical_wall_thickness=f"{wall * d.max() * 2:.5f} um")
     assert thin.ruptured_fraction <= foam.ruptured_fraction <= thick.ruptured_fraction
     assert thin.ruptured_fraction == 0.0 and thick.ruptured_fraction == 1.0
 
@@ -147,10 +149,56 @@ def test_doubling_the_cohorts_changes_the_mean_diameter_by_at_most_one_percent(b
     assert doubled.void_fraction == pytest.approx(foam.void_fraction, abs=0.005)
 
 
+def test_simultaneous_cells_share_the_melt_equally_and_later_cells_own_less() -> None:
+    # Johnson-Mehl ownership (foam.py, _ownership): cells born together own 1/N each, the
+    # shares of all cells fill the melt (1 - X(inf)), and a later cell owns less melt.
+    D = 1e-10
+    shares, filled = foam_module._ownership(np.array([0.0]), np.array([1e15]), D)
+    assert shares[0] == pytest.approx(1e-15, rel=1e-3) and filled == pytest.approx(1.0, abs=1e-3)
+    births = np.linspace(0.0, 1e-3, 50)
+    dN = 1e14 * np.exp(births / 2e-4)
+    shares, filled = foam_module._ownership(births, dN, D)
+    assert filled == pytest.approx(1.0, abs=1e-3)
+    assert np.all(np.diff(shares) < 0.0)
+
+
+def test_exponential_nucleation_gives_the_same_spread_at_any_rate() -> None:
+    """With J = J0 exp(t / tau) and a constant D, the depletion and the ownership are self-similar
+    in t / tau, so the cell-size spread does not depend on tau (why the published narrowing
+    with the pressure-drop rate does not come out: docs/foaming.md). The universal CV of the
+    diameter, (owned volume)^(1/3), is 0.592: a separate explicit quadrature in s = t / tau of
+    n = e^s X, X = exp(-integral n(s') (s - s')^(3/2) ds'), V = integral X d(s - s_k)^(3/2)
+    gave 0.5922 (with the phantom nuclei of Avrami's extended volume, X = exp(-e^s), it is
+    0.5506)."""
+    D, cvs = 1e-10, []
+    for tau in (1e-5, 1e-3):
+        times = np.linspace(0.0, 60.0 * tau, 4000)
+        J = 1e10 * np.exp(times / tau)
+        dN, _ = foam_module._deplete(times, J, np.full(len(times), D))
+        born = dN > 0
+        shares, _ = foam_module._ownership(times[born], dN[born], D)
+        d = np.cbrt(shares)
+        mean = np.average(d, weights=dN[born])
+        cvs.append(np.sqrt(np.average((d - mean) ** 2, weights=dN[born])) / mean)
+    assert cvs[0] == pytest.approx(cvs[1], abs=2e-3)
+    assert cvs[0] == pytest.approx(0.592, abs=0.005)
+
+
+def test_cell_sizes_do_not_depend_on_where_nucleation_is_cut_off(base, monkeypatch) -> None:
+    # nucleation stops at an undepleted fraction of 1e-6; the cells it leaves out own at most
+    # that much melt, so a later cut-off must not change the sizes
+    _, recipe, line, foam = base
+    monkeypatch.setattr(foam_module, "DEPLETED", 1e-10)
+    later = simulate_foam(recipe, line, "fast")
+    assert later.mean_cell_diameter_um == pytest.approx(foam.mean_cell_diameter_um, rel=2e-3)
+    assert later.cell_diameter_std_um == pytest.approx(foam.cell_diameter_std_um, rel=5e-3)
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="known model gap: with influence-volume depletion the burst keeps its shape, so the "
-    "spread (CV about 0.14) does not narrow with the pressure-drop rate as published",
+    reason="known model gap: with influence-volume depletion and Johnson-Mehl ownership the burst "
+    "is self-similar, so the spread (CV about 0.58) does not narrow with the pressure-drop rate "
+    "as published (docs/foaming.md)",
 )
 def test_spread_narrows_as_the_pressure_drop_rate_rises(base) -> None:
     """Published trend (Park, Baldwin & Suh 1995; the patent's rationale for the second pump):

@@ -5,15 +5,20 @@ leaves the die into the ambient pressure and cools with the sheet (:mod:`.coolin
 
 1. Nucleation (:mod:`.nucleation`) in the undepleted melt, which still holds the loading w0.
    Depletion by influence volume (Shafi, Lee & Flumerfelt, Polym. Eng. Sci. 36 (1996) 1950):
-   a cell born at t' has stripped the gas from a sphere of radius r* + sqrt(pi D (t - t')), so
+   a cell born at t' has stripped the gas from a sphere of radius sqrt(pi D (t - t')), so
    the undepleted fraction of the melt is X(t) = exp(-sum_i dN_i v(t, t_i)) and the number
    nucleated is dN = J(t) X(t) dt per m^3 of melt. Nucleation stops where X falls below 1e-6, or
    when the melt freezes. D is the partial-pressure-weighted mean of the fluids' diffusivities.
 2. Cohorts: the cumulative number N(t), resolved on at least 8 K time steps across the burst,
    is split into K classes of equal count (K = 100 in ``full`` fidelity, 20 in ``fast``), each
-   born at its count-weighted mean time. Each cell of
-   cohort k owns the melt of its influence volume at the end of nucleation (D averaged over the
-   burst, weighted by dN), scaled so that all shells fill the melt: sum_k n_k V_k = 1.
+   born at its count-weighted mean time. Each cell owns the melt its depletion front reaches
+   before any other front does (the Johnson-Mehl rule; Meijering, Philips Res. Rep. 8 (1953)
+   270, and Moller, Adv. Appl. Prob. 24 (1992) 814, citations recalled, not checked), with the
+   undepleted fraction X of item 1: a cell born at t_j owns
+   V_j = integral from t_j to infinity of X(t) dv(t - t_j), with the fronts going on after
+   nucleation has stopped (D averaged over the burst, weighted by dN). The shares sum to
+   1 - X(inf) = 1 (to 1e-3 by the quadrature; then scaled to fill the melt exactly), and they
+   do not depend on where nucleation is cut off. A cohort owns the mean share of its cells.
 3. Growth: each cohort grows from 1.2 times the critical radius 2 sigma / (p_b - P) in its shell
    (:func:`.growth.advance_cells`, Amon-Denson cell model, one diffusion equation per fluid), at
    a relative tolerance ``GROWTH_RTOL`` = 1e-4 in both fidelities: at 1e-5 the full-fidelity
@@ -270,7 +275,7 @@ def _nucleate(recipe, polymer, w0, parcel: _Parcel, t_exit, t_upper, cohorts: in
             "low; raise the loading or the pressure-drop rate, or calibrate "
             "knobs.heterogeneous_factor and knobs.nucleation_prefactor_scale"
         )
-    births, counts, shells = _cohorts(times, dN, D, cohorts)
+    births, counts, shells, _ = _cohorts(times, dN, D, cohorts)
     T_b, P_b = parcel.T.many(births), parcel.P.many(births)
     r_crit = 2.0 * table.surface_tension(T_b) / np.maximum(table.bubble_pressure(T_b) - P_b, 1.0)
     R0 = np.minimum(NUCLEUS_FACTOR * r_crit, 0.3 * np.cbrt(shells / FOUR_PI_3))
@@ -393,18 +398,46 @@ def _deplete(times: np.ndarray, J: np.ndarray, D: np.ndarray) -> tuple[np.ndarra
 
 
 def _cohorts(times, dN, D, k: int):
-    """Split the nucleated cells into k classes of equal count; shells fill the melt."""
+    """Split the nucleated cells into k classes of equal count, each with its melt share.
+
+    A cell born at t_j owns the melt its depletion front reaches before any other front
+    (Johnson-Mehl ownership; module docstring, item 2):
+    V_j = integral from t_j of X(t) dv(t - t_j), with v(a) = (4 pi / 3)(pi D a)^(3/2) and
+    X = exp(-sum_i dN_i v(t - t_i)). A class owns the mean V of its cells. The shares sum to
+    1 - X(inf): returned, with the shares scaled so that they fill the melt exactly.
+    """
     cumulative = np.cumsum(dN)
     total = cumulative[-1]
     edges = np.searchsorted(cumulative, np.linspace(0.0, total, k + 1)[1:-1])
     groups = [g for g in np.split(np.arange(len(times)), edges) if dN[g].sum() > 0.0]
     births = np.array([np.average(times[g], weights=dN[g]) for g in groups])
     counts = np.array([dN[g].sum() for g in groups])
-    t_last = times[np.nonzero(dN)[0][-1]]
+    born = np.nonzero(dN)[0]
     D_burst = float(np.average(D, weights=dN))
-    halo = FOUR_PI_3 * (np.pi * D_burst * np.maximum(t_last - births, 1e-9)) ** 1.5
-    shells = halo / float(np.sum(counts * halo))
-    return births, counts, shells
+    shares = np.zeros(len(times))
+    shares[born], filled = _ownership(times[born], dN[born], D_burst)
+    shells = np.array([np.dot(dN[g], shares[g]) for g in groups]) / counts
+    return births, counts, shells / filled, filled
+
+
+def _ownership(births: np.ndarray, dN: np.ndarray, D: float) -> tuple[np.ndarray, float]:
+    """Melt volume owned per cell born at each of ``births`` (s), with dN cells per m3 of melt
+    born there and a depletion front of radius sqrt(pi D age) (D in m2/s), m3 per m3 of melt,
+    and the melt they fill together (module docstring, item 2)."""
+    span = max(float(births[-1] - births[0]), 1e-12)
+    t = np.union1d(births, births[0] + span * np.geomspace(1e-3, 1.0, 200))
+
+    def fronts(t: np.ndarray) -> np.ndarray:  # v(t - t_j), rows t, columns births
+        return FOUR_PI_3 * (np.pi * D * np.maximum(t[:, None] - births, 0.0)) ** 1.5
+
+    # extend the time grid until the melt is depleted to exp(-50) (40 steps per e-fold of age)
+    while float((fronts(t[-1:]) @ dN)[0]) < 50.0:
+        t = np.append(t, births[0] + (t[-1] - births[0]) * np.geomspace(1.025, 2.0, 28))
+    v = fronts(t)
+    X = np.exp(-(v @ dN))
+    # trapezoid in X against the exact increments of each cell's front volume
+    shares = 0.5 * (X[1:] + X[:-1]) @ np.diff(v, axis=0)
+    return shares, float(np.dot(dN, shares))
 
 
 def _freeze_time(polymer, histories, counts, parcel, t_upper: float) -> float:

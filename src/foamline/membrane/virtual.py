@@ -80,8 +80,11 @@ def virtual_membrane(foam: Foam, recipe: Recipe, seed: int = 0) -> Membrane:
     rng = np.random.default_rng(seed)
     sample = rng.choice(diameters, size=4 * RVE_CELLS, p=weights)
     mean_d = float(np.sum(weights * diameters))
-    # the volume holds RVE_CELLS cells of void fraction phi: side^3 = N (pi/6) n^3 / phi voxels
+    # the volume holds RVE_CELLS cells of void fraction phi: side^3 = N (pi/6) <d^3> / phi, in
+    # voxels of mean_d / resolution
+    cube_root_mean_cube = float(np.sum(weights * diameters**3)) ** (1 / 3)
     per_cell = (RVE_CELLS * math.pi / 6.0 / foam.void_fraction) ** (1 / 3)
+    per_cell *= cube_root_mean_cube / mean_d
     resolution = min(VOXELS_PER_CELL, MAX_SIDE / per_cell)
     if resolution < MIN_VOXELS_PER_CELL:
         raise FoamlineError(

@@ -452,6 +452,10 @@ def generate_foam(
             )
         d = distribution.sample(n_cells, rng) if distribution else rng.choice(explicit, n_cells)
     d_vox = d / voxel
+    if explicit is not None:
+        # diameters resampled from an array: scaled so that their voids fill void_fraction of
+        # the box exactly (a broad array's sample can otherwise hold more void than the box)
+        d_vox *= (void_fraction * float(np.prod(box)) / np.sum(np.pi / 6 * d_vox**3)) ** (1 / 3)
     mean_vox = float(np.mean(d_vox))
     if mean_vox < _MIN_VOXELS_PER_CELL:
         raise StructureError(
