@@ -275,7 +275,7 @@ def _nucleate(recipe, polymer, w0, parcel: _Parcel, t_exit, t_upper, cohorts: in
             "low; raise the loading or the pressure-drop rate, or calibrate "
             "knobs.heterogeneous_factor and knobs.nucleation_prefactor_scale"
         )
-    births, counts, shells, _ = _cohorts(times, dN, D, cohorts)
+    births, counts, shells = _cohorts(times, dN, D, cohorts)
     T_b, P_b = parcel.T.many(births), parcel.P.many(births)
     r_crit = 2.0 * table.surface_tension(T_b) / np.maximum(table.bubble_pressure(T_b) - P_b, 1.0)
     R0 = np.minimum(NUCLEUS_FACTOR * r_crit, 0.3 * np.cbrt(shells / FOUR_PI_3))
@@ -404,7 +404,7 @@ def _cohorts(times, dN, D, k: int):
     (Johnson-Mehl ownership; module docstring, item 2):
     V_j = integral from t_j of X(t) dv(t - t_j), with v(a) = (4 pi / 3)(pi D a)^(3/2) and
     X = exp(-sum_i dN_i v(t - t_i)). A class owns the mean V of its cells. The shares sum to
-    1 - X(inf): returned, with the shares scaled so that they fill the melt exactly.
+    1 - X(inf) = 1 (to the quadrature) and are scaled to fill the melt exactly.
     """
     cumulative = np.cumsum(dN)
     total = cumulative[-1]
@@ -417,7 +417,7 @@ def _cohorts(times, dN, D, k: int):
     shares = np.zeros(len(times))
     shares[born], filled = _ownership(times[born], dN[born], D_burst)
     shells = np.array([np.dot(dN[g], shares[g]) for g in groups]) / counts
-    return births, counts, shells / filled, filled
+    return births, counts, shells / filled
 
 
 def _ownership(births: np.ndarray, dN: np.ndarray, D: float) -> tuple[np.ndarray, float]:
@@ -430,8 +430,11 @@ def _ownership(births: np.ndarray, dN: np.ndarray, D: float) -> tuple[np.ndarray
     def fronts(t: np.ndarray) -> np.ndarray:  # v(t - t_j), rows t, columns births
         return FOUR_PI_3 * (np.pi * D * np.maximum(t[:, None] - births, 0.0)) ** 1.5
 
-    # extend the time grid until the melt is depleted to exp(-50) (40 steps per e-fold of age)
-    while float((fronts(t[-1:]) @ dN)[0]) < 50.0:
+    # extend the time grid until the melt is depleted to exp(-50) (40 steps per e-fold of age;
+    # at most 2^200 times the burst)
+    for _ in range(200):
+        if float((fronts(t[-1:]) @ dN)[0]) >= 50.0:
+            break
         t = np.append(t, births[0] + (t[-1] - births[0]) * np.geomspace(1.025, 2.0, 28))
     v = fronts(t)
     X = np.exp(-(v @ dN))
