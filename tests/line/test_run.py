@@ -192,3 +192,27 @@ def test_a_loading_no_pressure_holds_is_a_diagnostic(example_dict):
     exchanger = profile.station("heat exchanger").to_dict()
     assert exchanger["P_sat_bar"] == math.inf  # no pressure holds it ...
     assert finite(exchanger)["P_sat_bar"] is None  # ... which JSON output writes as null
+
+
+def test_die_search_ends_where_free_water_flashes_in_the_die(example_dict) -> None:
+    # Found by the property test: free water flashing to steam across a march step makes the
+    # die's pressure drop jump, and the secant search for the inlet pressure never met its
+    # tolerance (a hang). It now bisects, and the line says why the die cannot work.
+    data = example_dict
+    data["fluids"][0]["loading"], data["fluids"][1]["loading"] = "2.528 wt%", "0.5822 wt%"
+    data["heat_exchanger"]["wall_temperature"] = "321.8 degC"
+    data["die"].update(gap="0.4344 mm", land_length="8.225 mm", temperature="337.9 degC")
+    line = _line(data)
+    assert not line.feasible
+    (error,) = [d for d in line.diagnostics if d.severity == "error"]
+    assert error.station == "die" and "below the saturation pressure" in error.message
+
+
+def test_bisection_of_the_die_search_lands_on_a_jump_of_the_residual() -> None:
+    from foamline.line.slit_die import _bisect
+
+    def miss(p: float):  # no root: the residual jumps from +20 Pa to -20 Pa at 1.5e7 Pa
+        return (1.5e7 - p) + (20.0 if p < 1.5e7 else -20.0), None
+
+    p = _bisect(miss, [(1.4e7, miss(1.4e7)[0]), (1.6e7, miss(1.6e7)[0])], 1.0)
+    assert p == pytest.approx(1.5e7, abs=1.0)

@@ -22,6 +22,16 @@ def test_co2_density_matches_coolprop_documentation() -> None:
     assert fluid_density("CO2", 298.15, 100e5) == pytest.approx(817.63, abs=0.01)
 
 
+def test_water_density_right_at_saturation_takes_the_side_of_the_pressure() -> None:
+    # CoolProp refuses T, P within 1e-6 of the saturation line (hypothesis found a recipe that
+    # hit it); the density is then the liquid's at or above p_sat and the vapour's below it.
+    # IAPWS-95 at 328.3 C: saturated liquid 645 kg/m3, saturated vapour 75 kg/m3.
+    T = 601.4736637
+    p_sat = 12582874.7
+    assert fluid_density("H2O", T, p_sat * (1 - 1e-7)) == pytest.approx(74.77, abs=0.05)
+    assert fluid_density("H2O", T, p_sat * (1 + 1e-7)) == pytest.approx(645.41, abs=0.05)
+
+
 @pytest.mark.parametrize(
     ("T_C", "p_bar", "tol"),
     [(100.0, 1.014, 0.001), (200.0, 15.55, 0.01), (250.0, 39.76, 0.01)],

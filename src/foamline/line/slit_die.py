@@ -35,6 +35,7 @@ from foamline.recipe import DieSpec
 NU_SLIT = 7.541
 LEVEQUE_SLIT = 1.233
 MAX_DIE_PRESSURE = 3000e5  # Pa: beyond any melt pump (ratings reach about 1000 bar)
+SECANT_STEPS = 30  # secant steps of the inlet-pressure search before it bisects
 
 
 @dataclass(frozen=True)
@@ -100,11 +101,17 @@ def run_slit_die(
     p0 = bounded(inlet.P)
     f0, why = miss(p0)
     p_in = MAX_DIE_PRESSURE if why == "blocked" else bounded(p0 + f0)
+    tried = [(p0, f0)]
     while why is None and abs(f0) > 1e-7 * p_in:  # secant on p - (ambient + drop(p)) = 0
         f1, why = miss(p_in)
         if why == "blocked":
             p_in = MAX_DIE_PRESSURE
         if why is not None or abs(f1) <= 1e-7 * p_in or f1 == f0:
+            break
+        tried.append((p_in, f1))
+        if len(tried) > SECANT_STEPS:
+            # the drop jumps where free water flashes across a march step: bisect instead
+            p_in = _bisect(miss, tried, 1e-7 * p_in)
             break
         p0, f0, p_in = p_in, f1, bounded(p_in - f1 * (p_in - p0) / (f1 - f0))
     result = _march_die(spec, melt, inlet.evolve(P=p_in), steps, final=True)
@@ -126,6 +133,24 @@ def run_slit_die(
         onset_time=onset[1],
         onset_pressure=onset[2],
     )
+
+
+def _bisect(miss, tried: list[tuple[float, float]], tol: float) -> float:
+    """Inlet pressure (Pa) by bisection between the tried pressures whose residuals are the
+    nearest to zero on either side, to ``tol`` (Pa) in pressure or residual; without such a
+    bracket, the tried pressure of the smallest residual."""
+    positive = [pf for pf in tried if pf[1] > 0.0]
+    negative = [pf for pf in tried if pf[1] < 0.0]
+    if not positive or not negative:
+        return min(tried, key=lambda pf: abs(pf[1]))[0]
+    a, b = min(positive, key=lambda pf: pf[1]), max(negative, key=lambda pf: pf[1])
+    while abs(a[0] - b[0]) > tol:
+        p = 0.5 * (a[0] + b[0])
+        f, why = miss(p)
+        if why is not None or abs(f) <= tol:
+            return p
+        a, b = ((p, f), b) if f > 0.0 else (a, (p, f))
+    return min(a, b, key=lambda pf: abs(pf[1]))[0]
 
 
 def _onset(z, t, P, P_sat) -> tuple[float | None, float | None, float | None]:

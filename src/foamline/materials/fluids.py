@@ -38,6 +38,14 @@ def density(fluid_name: str | Fluid, T: float, P: float) -> float:
     try:
         return float(CP.PropsSI("D", "T", T, "P", P, f.coolprop_name))
     except ValueError as exc:
+        # within 1e-6 of the saturation pressure CoolProp will not choose the phase: the
+        # sign of P - p_sat(T) does (compressed liquid at or above it, vapour below)
+        try:
+            p_sat = CP.PropsSI("P", "T", T, "Q", 0, f.coolprop_name)
+            phase = "liquid" if P >= p_sat else "gas"
+            return float(CP.PropsSI("D", "T", T, f"P|{phase}", P, f.coolprop_name))
+        except ValueError:
+            pass
         raise MaterialError(
             f"CoolProp cannot evaluate the density of {f.name} at {T - 273.15:.1f} C and "
             f"{P / 1e5:.3g} bar ({str(exc).splitlines()[0]})"
