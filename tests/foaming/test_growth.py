@@ -23,6 +23,7 @@ from foamline.foaming import (
     advance_cells,
     grow_cell,
 )
+from foamline.foaming.growth import STALLED_STEPS
 from foamline.materials import (
     diffusivity,
     fluid,
@@ -391,6 +392,17 @@ def test_fast_cells_conserve_mass_and_respect_the_vapour_cap(co2, water, T, P, R
     assert all(np.all(p >= 0.0) for p in history.p.values())
     cap = vapour_pressure("H2O", T)
     assert np.all(history.p["H2O"] <= cap * (1.0 + 1e-9))
+
+
+def test_a_stalled_fast_integration_goes_on_with_bdf():
+    # Found by the random test above: below Tg with a trace of water, LSODA held a constant
+    # step of 1e-6 of the run (1e6 steps, 80 s). After STALLED_STEPS it goes on with BDF.
+    history = grow_cell(
+        "PES", {"CO2": 0.5, "H2O": 5e-6}, 480.0, 1e5, 0.2, 5e-8, 1e-7, fidelity="fast"
+    )
+    assert history.t[-1] == pytest.approx(0.2)
+    assert len(history.t) < STALLED_STEPS + 100
+    assert max(history.mass_balance_error().values()) < 1e-9
 
 
 # --- bad input -----------------------------------------------------------------------------------

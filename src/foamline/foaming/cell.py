@@ -23,8 +23,8 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from scipy.integrate import LSODA
-from scipy.sparse import csc_matrix
+from scipy.integrate import BDF, LSODA
+from scipy.sparse import block_diag, csc_matrix
 
 from foamline.foaming.grid import ShellGrid
 from foamline.foaming.properties import MeltProperties, NodeProperties, sigma_ratio
@@ -115,13 +115,19 @@ class FastCells:
         row = np.concatenate(([rtol * 1e-2], np.full(2 * self.nf, rtol * 1e-3)))
         return np.tile(row, cells)
 
-    def solver(self, t: float, y: np.ndarray, t_stop: float, rtol: float) -> LSODA:
+    def solver(
+        self, t: float, y: np.ndarray, t_stop: float, rtol: float, stiff: bool = False
+    ) -> LSODA | BDF:
         """LSODA for the active cells from state y at t to t_stop: with one cell its dense
         Jacobian, with several a banded one (the cells do not interact, so a stiff phase costs
         4 nf + 1 right-hand sides per Jacobian, not one per state; scipy's banded LSODA differs
-        from the dense one on a single cell, where the band is the whole matrix)."""
-        band = {"lband": self.width - 1, "uband": self.width - 1} if self._rows > 1 else {}
+        from the dense one on a single cell, where the band is the whole matrix). ``stiff``
+        gives BDF with the block-diagonal Jacobian instead: the fallback where LSODA stalls."""
         atol = self.atol(rtol, self._rows)
+        if stiff:
+            blocks = block_diag([np.ones((self.width, self.width))] * self._rows, format="csr")
+            return BDF(self.rhs, t, y, t_stop, rtol=rtol, atol=atol, jac_sparsity=blocks)
+        band = {"lband": self.width - 1, "uband": self.width - 1} if self._rows > 1 else {}
         return LSODA(self.rhs, t, y, t_stop, rtol=rtol, atol=atol, **band)
 
     def rhs(self, t: float, z: np.ndarray) -> np.ndarray:

@@ -114,6 +114,9 @@ from foamline.materials import Polymer, partial_pressures
 FIDELITIES = ("full", "fast")
 #: A bubble that shrinks below this fraction of its initial radius has dissolved.
 COLLAPSE_FRACTION = 0.1
+#: Steps of one integration after which it goes on with BDF (tests/foaming/test_growth.py: a
+#: glassy cell with a trace of water kept LSODA at a constant step of 1e-6 of the run).
+STALLED_STEPS = 20_000
 DEFAULT_RTOL = {"full": 1e-5, "fast": 1e-4}
 #: Loadings below this (kg/kg, 1e-10 wt%) are taken as zero.
 TRACE_LOADING = 1e-12
@@ -671,7 +674,8 @@ class _FullCell:
     def activate(self, cells: np.ndarray) -> None:
         """Nothing to select: there is one cell."""
 
-    def solver(self, t: float, y: np.ndarray, t_stop: float, rtol: float) -> BDF:
+    def solver(self, t: float, y: np.ndarray, t_stop: float, rtol: float, stiff=False) -> BDF:
+        """BDF with the analytic Jacobian, ``stiff`` or not."""
         cell = self.cell
         return BDF(cell.full_rhs, t, y, t_stop, rtol=rtol, atol=self._atol, jac=cell.full_jac)
 
@@ -750,7 +754,11 @@ class _Cohorts:
             cells.activate(rows)
             solver = cells.solver(self.t, self.z[rows].ravel(), t_stop, self.rtol)
             gone: list[int] = []
+            steps = 0
             while solver.status == "running" and not gone:
+                steps += 1
+                if steps == STALLED_STEPS:  # LSODA can stall at a constant step: go on with BDF
+                    solver = cells.solver(solver.t, solver.y, t_stop, self.rtol, stiff=True)
                 # trial states may overflow harmlessly (BDF also rescales its unused higher
                 # differences after big step increases); the accepted state is checked
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
