@@ -674,7 +674,9 @@ class _FullCell:
     def activate(self, cells: np.ndarray) -> None:
         """Nothing to select: there is one cell."""
 
-    def solver(self, t: float, y: np.ndarray, t_stop: float, rtol: float, stiff=False) -> BDF:
+    def solver(
+        self, t: float, y: np.ndarray, t_stop: float, rtol: float, stiff: bool = False
+    ) -> BDF:
         """BDF with the analytic Jacobian, ``stiff`` or not."""
         cell = self.cell
         return BDF(cell.full_rhs, t, y, t_stop, rtol=rtol, atol=self._atol, jac=cell.full_jac)
