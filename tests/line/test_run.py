@@ -206,6 +206,36 @@ def test_die_search_ends_where_free_water_flashes_in_the_die(example_dict) -> No
     assert not line.feasible
     (error,) = [d for d in line.diagnostics if d.severity == "error"]
     assert error.station == "die" and "below the saturation pressure" in error.message
+    # the pump heating and the die pressure feed back with a slope near -1 here: the pressures
+    # settle (Wegstein) instead of running out of passes
+    assert not any("did not settle" in d.message for d in line.diagnostics)
+
+
+@pytest.mark.parametrize("slope", [-5.0, -0.97, -0.5, 0.5, 0.8])
+def test_wegstein_settles_a_slow_or_oscillating_fixed_point(slope: float) -> None:
+    from foamline.line.run import _Wegstein
+
+    def g(x: float) -> float:  # fixed point at 200 bar
+        return 2e7 + slope * (x - 2e7)
+
+    search, x, passes = _Wegstein(), 1e7, 0
+    while abs(g(x) - x) > 1e-6 * 2e7:
+        x, passes = search.next(x, g(x)), passes + 1
+        assert passes < 30
+    assert x == pytest.approx(2e7, rel=1e-6)
+    # within the bounds of q (slopes -9 to 5/6) the second pass lands on the fixed point of a
+    # linear g; plain substitution needs hundreds of passes at slope -0.97 and diverges at -5
+    assert passes <= 3
+
+
+def test_a_line_whose_pressures_do_not_settle_says_so(example_dict, monkeypatch) -> None:
+    import foamline.line.run as run_module
+
+    # an iteration that never settles: each pass lands 0.1 bar off what the die asked for
+    monkeypatch.setattr(run_module._Wegstein, "next", lambda self, x, g: g + 1e4)
+    line = _line(example_dict)
+    (warning,) = [d for d in line.diagnostics if "did not settle" in d.message]
+    assert warning.severity == "warning" and warning.station == "die"
 
 
 def test_bisection_of_the_die_search_lands_on_a_jump_of_the_residual() -> None:

@@ -50,15 +50,10 @@ import numpy as np
 from foamline.errors import FoamlineError
 from foamline.foaming.cooling import cool_sheet, foam_conductivity
 from foamline.foaming.growth import FOUR_PI_3, CellHistory, PausedCells, advance_cells
-from foamline.foaming.nucleation import NucleationTable
+from foamline.foaming.nucleation import NucleationTable, mean_diffusivity
 from foamline.foaming.properties import MeltProperties, Track
 from foamline.line import LineProfile
-from foamline.materials import (
-    diffusivity,
-    glass_transition,
-    melt_density,
-    partial_pressures,
-)
+from foamline.materials import glass_transition, melt_density
 from foamline.recipe import Recipe
 
 P_ATM = 101_325.0
@@ -205,12 +200,6 @@ def _freeze_temperature(polymer, dissolved: dict[str, float]) -> float:
     if polymer.semicrystalline:
         return max(tg, polymer.get("T_crystallisation", tg))
     return tg
-
-
-def _mean_diffusivity(polymer, w0: dict[str, float], T: float) -> float:
-    pressures = partial_pressures(polymer, w0, T)
-    total = sum(pressures.values())
-    return sum(p / total * diffusivity(polymer, n, T) for n, p in pressures.items())
 
 
 def _range(values: np.ndarray) -> tuple[float, float]:
@@ -498,7 +487,7 @@ def _skin(recipe, polymer, w0, parcel: _Parcel, t_exit: float, thickness: float)
     probe = np.geomspace(1e-6, sheet.t_end, 300)
     surface = sheet.temperature(probe)[0]
     frozen = next((t for t, T in zip(probe, surface, strict=True) if T < limit), sheet.t_end)
-    D = _mean_diffusivity(polymer, w0, 0.5 * (parcel.T(t_exit) + limit))
+    D = mean_diffusivity(polymer, w0, 0.5 * (parcel.T(t_exit) + limit))
     return min(0.954 * math.sqrt(D * frozen), 0.5 * thickness)
 
 

@@ -95,6 +95,14 @@ def bubble_pressure(polymer: Polymer, dissolved: Mapping[str, float], T: float) 
     return total
 
 
+def mean_diffusivity(polymer: Polymer, dissolved: Mapping[str, float], T: float) -> float:
+    """Diffusivity of the dissolved fluids weighted by their (uncapped) partial pressures, m2/s,
+    at T (K): the D of the influence volumes and of the skin (:mod:`.foam`)."""
+    pressures = partial_pressures(polymer, dissolved, T)
+    total = sum(pressures.values())
+    return sum(p / total * diffusivity(polymer, n, T) for n, p in pressures.items())
+
+
 def nucleation_rate(
     polymer: Polymer,
     dissolved: Mapping[str, float],
@@ -196,7 +204,7 @@ class NucleationTable:
         return np.minimum(p, caps).sum(axis=1)
 
     def mean_diffusivity(self, T: np.ndarray) -> np.ndarray:
-        """Diffusivity of the fluids weighted by their (uncapped) partial pressures, m2/s."""
+        """:func:`mean_diffusivity`, m2/s, at each T (K)."""
         _, p, _, D = self._columns(np.atleast_1d(T))
         return (p * D).sum(axis=1) / p.sum(axis=1)
 

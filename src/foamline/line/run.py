@@ -87,6 +87,7 @@ def run_line(recipe: Recipe, steps: int = 120) -> LineProfile:
     hx_spec, p1_spec, p2_spec = recipe.heat_exchanger, recipe.melt_pump_1, recipe.melt_pump_2
     p1_out = p1_spec.outlet_pressure or state.P
     p_die = state.P
+    die_search, p1_search = _Wegstein(), _Wegstein()
     for _ in range(30):
         after_p1, pump1 = run_melt_pump(p1_spec, "melt pump 1", melt, state, p1_out)
         hx = None
@@ -108,9 +109,19 @@ def run_line(recipe: Recipe, steps: int = 120) -> LineProfile:
             die = run_slit_die(recipe.die, melt, after_hx.evolve(P=p_die), steps=steps)
             target_p1 = die.inlet_pressure + hx_drop
         change = abs(die.inlet_pressure - p_die) + abs(target_p1 - p1_out)
-        p_die, p1_out = die.inlet_pressure, target_p1
-        if change <= 1e-6 * p1_out or die.march.frozen_at is not None:
+        if change <= 1e-6 * target_p1 or die.march.frozen_at is not None:
             break
+        p_die = die_search.next(p_die, die.inlet_pressure)
+        p1_out = p1_search.next(p1_out, target_p1)
+    else:
+        diagnostics.append(
+            Diagnostic(
+                "die",
+                "warning",
+                "the pump and die pressures did not settle in 30 passes (last change "
+                f"{change / 1e5:.3g} bar): the figures are those of the last pass",
+            )
+        )
 
     stations.append(pump1)
     diagnostics += pump1.diagnostics
@@ -174,6 +185,32 @@ def run_line(recipe: Recipe, steps: int = 120) -> LineProfile:
             )
         )
     return _finish(recipe, melt, stations, diagnostics, die)
+
+
+class _Wegstein:
+    """Wegstein's acceleration of a fixed point x = g(x) (Wegstein, Commun. ACM 1 (1958) 9), the
+    recycle convergence of flowsheet simulators: x_next = q x + (1 - q) g(x), with
+    q = s / (s - 1) and s the secant slope of g over the last two iterates. q is bounded to
+    [-5, 0.9]: below 0 it speeds a monotone approach, above 0 it damps an oscillating one, and
+    a linear g of slope -9 to 5/6 is solved in two passes. The
+    pump heating and the die pressure feed back with a slope near -1 on some recipes: there
+    plain substitution had not settled after 30 passes (the die 0.3 bar off its fixed point)
+    and Wegstein settles in 6 (tests/line/test_run.py)."""
+
+    Q_BOUNDS = (-5.0, 0.9)
+
+    def __init__(self) -> None:
+        self.last: tuple[float, float] | None = None
+
+    def next(self, x: float, g: float) -> float:
+        """The next iterate from the current one x and its image g = g(x)."""
+        last, self.last = self.last, (x, g)
+        if last is None or x == last[0]:
+            return g
+        s = (g - last[1]) / (x - last[0])
+        q = s / (s - 1.0) if s != 1.0 else self.Q_BOUNDS[0]
+        q = min(max(q, self.Q_BOUNDS[0]), self.Q_BOUNDS[1])
+        return q * x + (1.0 - q) * g
 
 
 def _exchanger_figures(recipe: Recipe, hx) -> dict[str, float | str]:
