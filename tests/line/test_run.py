@@ -228,6 +228,15 @@ def test_wegstein_settles_a_slow_or_oscillating_fixed_point(slope: float) -> Non
     assert passes <= 3
 
 
+def test_wegstein_never_extrapolates_a_pressure_below_zero() -> None:
+    from foamline.line.run import _Wegstein
+
+    search = _Wegstein()
+    assert search.next(2e7, 1e7) == 1e7  # no slope yet: plain substitution
+    # the secant slope 0.9 gives q = -5, which would land at -5 x + 6 g = -4.4e7 Pa
+    assert search.next(1e7, 1e6) == 1e6
+
+
 def test_a_line_whose_pressures_do_not_settle_says_so(example_dict, monkeypatch) -> None:
     import foamline.line.run as run_module
 

@@ -192,7 +192,8 @@ class _Wegstein:
     recycle convergence of flowsheet simulators: x_next = q x + (1 - q) g(x), with
     q = s / (s - 1) and s the secant slope of g over the last two iterates. q is bounded to
     [-5, 0.9]: below 0 it speeds a monotone approach, above 0 it damps an oscillating one, and
-    a linear g of slope -9 to 5/6 is solved in two passes. The
+    a linear g of slope -9 to 5/6 is solved in two passes. An extrapolation below zero falls
+    back to plain substitution (x is a pressure). The
     pump heating and the die pressure feed back with a slope near -1 on some recipes: there
     plain substitution had not settled after 30 passes (the die 0.3 bar off its fixed point)
     and Wegstein settles in 6 (tests/line/test_run.py)."""
@@ -210,7 +211,8 @@ class _Wegstein:
         s = (g - last[1]) / (x - last[0])
         q = s / (s - 1.0) if s != 1.0 else self.Q_BOUNDS[0]
         q = min(max(q, self.Q_BOUNDS[0]), self.Q_BOUNDS[1])
-        return q * x + (1.0 - q) * g
+        step = q * x + (1.0 - q) * g
+        return step if step > 0.0 else g  # a pressure: never extrapolated below zero
 
 
 def _exchanger_figures(recipe: Recipe, hx) -> dict[str, float | str]:
