@@ -193,10 +193,10 @@ class _Wegstein:
     q = s / (s - 1) and s the secant slope of g over the last two iterates. q is bounded to
     [-5, 0.9]: below 0 it speeds a monotone approach, above 0 it damps an oscillating one, and
     a linear g of slope -9 to 5/6 is solved in two passes. An extrapolation below zero falls
-    back to plain substitution (x is a pressure). The
-    pump heating and the die pressure feed back with a slope near -1 on some recipes: there
-    plain substitution had not settled after 30 passes (the die 0.3 bar off its fixed point)
-    and Wegstein settles in 6 (tests/line/test_run.py)."""
+    back to plain substitution (x is a pressure). The pump heating and the die pressure feed
+    back with a slope near -1 on some recipes: there plain substitution had not settled after
+    30 passes (the die 0.3 bar off its fixed point) and Wegstein settles in 6
+    (tests/line/test_run.py)."""
 
     Q_BOUNDS = (-5.0, 0.9)
 
