@@ -130,6 +130,16 @@ BAD_RECIPES = [
         ["overrides.Tgg", "Tg"],
     ),
     ("section not a table", _set("extruder", "big"), ["extruder", "table"]),
+    (
+        "negative site density",
+        _set("knobs.nucleation_site_density", "-1e10 1/cm3"),
+        ["nucleation_site_density", "-1e10 1/cm3", "greater than 0"],
+    ),
+    (
+        "site density not per volume",
+        _set("knobs.nucleation_site_density", "1e10 1/cm2"),
+        ["nucleation_site_density", "1/cm3"],
+    ),
 ]
 
 

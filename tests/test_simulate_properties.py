@@ -113,8 +113,9 @@ def recipes(draw) -> dict:
 
 def _knobs(draw, decades: float, heterogeneous: tuple[float, float], thinnest_wall_nm: float):
     """The calibratable knobs: the nucleation prefactor scale within 10^+-decades, the
-    heterogeneous factor in its range, walls from ``thinnest_wall_nm`` to 500 nm."""
-    return {
+    heterogeneous factor in its range, walls from ``thinnest_wall_nm`` to 500 nm, and half the
+    time a nucleation site density of 1e6-1e12 per cm3."""
+    knobs = {
         "nucleation_prefactor_scale": 10 ** draw(st.floats(-decades, decades)),
         "heterogeneous_factor": draw(st.floats(*heterogeneous)),
         "rupture_criterion": draw(st.sampled_from(["critical_thickness", "wall_stress"])),
@@ -122,6 +123,9 @@ def _knobs(draw, decades: float, heterogeneous: tuple[float, float], thinnest_wa
         "rupture_stress": _q(draw, 0.05, 5.0, "MPa", log=True),
         "strut_fraction": draw(st.floats(0.0, 0.6)),
     }
+    if draw(st.booleans()):
+        knobs["nucleation_site_density"] = _q(draw, 1e6, 1e12, "1/cm3", log=True)
+    return knobs
 
 
 @st.composite

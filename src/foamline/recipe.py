@@ -311,6 +311,12 @@ class KnobsSpec(_Model):
     heterogeneous_factor: float = Field(
         0.1, gt=0, le=1, description="F(theta), the heterogeneous barrier-reduction factor"
     )
+    nucleation_site_density: Q(
+        "number_density",
+        "heterogeneous nucleation sites per volume of melt, each used once, e.g. '1e10 1/cm3' "
+        "(none: the sites never run out)",
+        default=None,
+    )
     rupture_criterion: Literal["critical_thickness", "wall_stress"] = "critical_thickness"
     critical_wall_thickness: Q(
         "length", "wall thickness below which a wall ruptures, e.g. '50 nm'", default="50 nm"

@@ -37,6 +37,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "time": ("s", "30 s"),
     "viscosity": ("Pa*s", "2000 Pa*s"),
     "density": ("kg/m**3", "1240 kg/m3"),
+    "number_density": ("1/m**3", "1e10 1/cm3"),
 }
 
 

@@ -7,8 +7,14 @@ leaves the die into the ambient pressure and cools with the sheet (:mod:`.coolin
    Depletion by influence volume (Shafi, Lee & Flumerfelt, Polym. Eng. Sci. 36 (1996) 1950):
    a cell born at t' has stripped the gas from a sphere of radius sqrt(pi D (t - t')), so
    the undepleted fraction of the melt is X(t) = exp(-sum_i dN_i v(t, t_i)) and the number
-   nucleated is dN = J(t) X(t) dt per m^3 of melt. Nucleation stops where X falls below 1e-6, or
-   when the melt freezes. D is the partial-pressure-weighted mean of the fluids' diffusivities.
+   nucleated is dN = J(t) X(t) f(t) dt per m^3 of melt. D is the partial-pressure-weighted mean
+   of the fluids' diffusivities. f is the share of heterogeneous nucleation sites still free:
+   with a finite density C of sites (``knobs.nucleation_site_density``: additive or rubber
+   particles, impurities; Colton & Suh, Polym. Eng. Sci. 27 (1987) 485, their C1), each used
+   once, a site nucleates at the rate J / C, so f = exp(-integral J dt / C) (a site in
+   undepleted melt has been in undepleted melt all along), and at most C cells form. Without a
+   site density f = 1 (the Blander-Katz prefactor counts gas molecules: the sites never run
+   out). Nucleation stops where X f falls below 1e-6, or when the melt freezes.
 2. Cohorts: the cumulative number N(t), resolved on at least 8 K time steps across the burst,
    is split into K classes of equal count (K = 100 in ``full`` fidelity, 20 in ``fast``), each
    born at its count-weighted mean time. Each cell owns the melt its depletion front reaches
@@ -241,14 +247,15 @@ def _nucleate(recipe, polymer, w0, parcel: _Parcel, t_exit, t_upper, cohorts: in
         raise FoamlineError("the melt is not supersaturated anywhere after the die: no cells form")
     times = _time_grid(parcel, float(grid0[onset[0]]), t_exit, t_upper)
     scale, factor = knobs.nucleation_prefactor_scale, knobs.heterogeneous_factor
+    sites = knobs.nucleation_site_density or math.inf
 
     def nucleate(times: np.ndarray):
         T = parcel.T.many(times)
         J = table.rate(T, parcel.P.many(times), factor, scale)
         D = table.mean_diffusivity(T)
-        return (J, D, *_deplete(times, J, D))
+        return (J, D, *_deplete(times, J, D, sites))
 
-    J, D, dN, X = nucleate(times)
+    J, D, dN, X, ended = nucleate(times)
     # refine: resolve the burst (0.01 % to 99.99 % of the cells) on a fine grid of its own
     cumulative = np.cumsum(dN) / max(dN.sum(), 1e-300)
     i0 = max(int(np.searchsorted(cumulative, 1e-4)) - 1, 0)
@@ -256,9 +263,14 @@ def _nucleate(recipe, polymer, w0, parcel: _Parcel, t_exit, t_upper, cohorts: in
     if dN.sum() > 0.0 and i1 > i0:
         fine = np.linspace(times[i0], times[i1], max(BURST_POINTS, 8 * cohorts))
         times = np.unique(np.concatenate([times[: i0 + 1], fine, times[i1:]]))
-        J, D, dN, X = nucleate(times)
+        J, D, dN, X, ended = nucleate(times)
     total = float(dN.sum())
     if total < 1e9:  # fewer than one cell per mm^3 of melt
+        if sites < 1e9:
+            raise FoamlineError(
+                f"knobs.nucleation_site_density ({sites * 1e-6:.3g} per cm3) allows fewer than "
+                "one cell per mm3 of melt: raise it"
+            )
         raise FoamlineError(
             f"hardly any cells nucleate ({total * 1e-6:.3g} per cm3): the supersaturation is too "
             "low; raise the loading or the pressure-drop rate, or calibrate "
@@ -269,8 +281,7 @@ def _nucleate(recipe, polymer, w0, parcel: _Parcel, t_exit, t_upper, cohorts: in
     r_crit = 2.0 * table.surface_tension(T_b) / np.maximum(table.bubble_pressure(T_b) - P_b, 1.0)
     R0 = np.minimum(NUCLEUS_FACTOR * r_crit, 0.3 * np.cbrt(shells / FOUR_PI_3))
     density = np.array([melt_density(polymer, T, P) for T, P in zip(T_b, P_b, strict=True)])
-    depleted = np.nonzero(X < DEPLETED)[0]
-    in_die = bool(len(depleted)) and times[depleted[0]] <= t_exit
+    in_die = ended is not None and times[ended] <= t_exit
     return _Nuclei(times, J, X, births, counts, shells, R0, density * shells, in_die)
 
 
@@ -370,20 +381,31 @@ def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, thickn
     ), (cohorts, nuclei, paused) if paused is not None else None
 
 
-def _deplete(times: np.ndarray, J: np.ndarray, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cells nucleated per interval and the undepleted fraction X, by influence volume."""
+def _deplete(
+    times: np.ndarray, J: np.ndarray, D: np.ndarray, sites: float = math.inf
+) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """Cells nucleated per interval (per m3 of melt), the undepleted fraction X by influence
+    volume, and the index where nucleation ended (X f < DEPLETED; None if it goes on), with
+    ``sites`` heterogeneous sites per m3 of melt (inf: unlimited; module docstring, item 1)."""
     n = len(times)
     dN, X = np.zeros(n), np.ones(n)
     dt = np.diff(times, prepend=times[0])
+    free = 1.0  # share of the sites still free, f
     for j in range(1, n):
         age = times[j] - times[:j]
         v = FOUR_PI_3 * (np.pi * D[j] * age) ** 1.5
         X[j] = math.exp(-float(np.dot(dN[:j], v)))
-        dN[j] = 0.5 * (J[j] + J[j - 1]) * X[j] * dt[j]
-        if X[j] < DEPLETED:
+        attempts = 0.5 * (J[j] + J[j - 1]) * dt[j]  # per m3, were every site free
+        if math.isinf(sites):
+            dN[j] = attempts * X[j]
+        else:  # the sites used in the step, exactly for a constant J: C f (1 - e^(-J dt / C))
+            used = -math.expm1(-attempts / sites)
+            dN[j] = sites * free * used * X[j]
+            free *= 1.0 - used
+        if X[j] * free < DEPLETED:
             X[j + 1 :] = X[j]
-            break
-    return dN, X
+            return dN, X, j
+    return dN, X, None
 
 
 def _cohorts(times, dN, D, k: int):
