@@ -65,7 +65,7 @@ from foamline.recipe import Recipe
 P_ATM = 101_325.0
 COHORTS = {"full": 100, "fast": 20}
 NUCLEUS_FACTOR = 1.2  # initial radius / critical radius
-DEPLETED = 1e-6  # undepleted fraction at which nucleation is over
+DEPLETED = 1e-6  # X f (undepleted melt times free sites) at which nucleation is over
 BURST_POINTS = 400  # time steps across the nucleation burst (tests/foaming/test_foam.py)
 GROWTH_RTOL = 1e-4  # relative tolerance of the cohorts' growth (module docstring, item 3)
 
