@@ -395,11 +395,10 @@ def _deplete(
         age = times[j] - times[:j]
         v = FOUR_PI_3 * (np.pi * D[j] * age) ** 1.5
         X[j] = math.exp(-float(np.dot(dN[:j], v)))
-        attempts = 0.5 * (J[j] + J[j - 1]) * dt[j]  # per m3, were every site free
         if math.isinf(sites):
-            dN[j] = attempts * X[j]
+            dN[j] = 0.5 * (J[j] + J[j - 1]) * X[j] * dt[j]
         else:  # the sites used in the step, exactly for a constant J: C f (1 - e^(-J dt / C))
-            used = -math.expm1(-attempts / sites)
+            used = -math.expm1(-0.5 * (J[j] + J[j - 1]) * dt[j] / sites)
             dN[j] = sites * free * used * X[j]
             free *= 1.0 - used
         if X[j] * free < DEPLETED:
