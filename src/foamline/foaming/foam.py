@@ -68,6 +68,7 @@ NUCLEUS_FACTOR = 1.2  # initial radius / critical radius
 DEPLETED = 1e-6  # X f (undepleted melt times free sites) at which nucleation is over
 BURST_POINTS = 400  # time steps across the nucleation burst (tests/foaming/test_foam.py)
 GROWTH_RTOL = 1e-4  # relative tolerance of the cohorts' growth (module docstring, item 3)
+FEWEST_CELLS = 1e9  # cells per m3 of melt (one per mm3) below which nothing foams
 
 
 @dataclass(frozen=True)
@@ -265,8 +266,8 @@ def _nucleate(recipe, polymer, w0, parcel: _Parcel, t_exit, t_upper, cohorts: in
         times = np.unique(np.concatenate([times[: i0 + 1], fine, times[i1:]]))
         J, D, dN, X, ended = nucleate(times)
     total = float(dN.sum())
-    if total < 1e9:  # fewer than one cell per mm^3 of melt
-        if sites < 1e9:
+    if total < FEWEST_CELLS:
+        if sites < FEWEST_CELLS:
             raise FoamlineError(
                 f"knobs.nucleation_site_density ({sites * 1e-6:.3g} per cm3) allows fewer than "
                 "one cell per mm3 of melt: raise it"
@@ -381,6 +382,12 @@ def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, thickn
     ), (cohorts, nuclei, paused) if paused is not None else None
 
 
+def _influence_volume(D, age):
+    """v = (4 pi / 3)(pi D age)^(3/2), m3: the melt a cell's depletion front has reached ``age``
+    (s) after its birth, with D in m2/s (module docstring, items 1 and 2)."""
+    return FOUR_PI_3 * (np.pi * D * age) ** 1.5
+
+
 def _deplete(
     times: np.ndarray, J: np.ndarray, D: np.ndarray, sites: float = math.inf
 ) -> tuple[np.ndarray, np.ndarray, int | None]:
@@ -392,8 +399,7 @@ def _deplete(
     dt = np.diff(times, prepend=times[0])
     free = 1.0  # share of the sites still free, f
     for j in range(1, n):
-        age = times[j] - times[:j]
-        v = FOUR_PI_3 * (np.pi * D[j] * age) ** 1.5
+        v = _influence_volume(D[j], times[j] - times[:j])
         X[j] = math.exp(-float(np.dot(dN[:j], v)))
         if math.isinf(sites):
             dN[j] = 0.5 * (J[j] + J[j - 1]) * X[j] * dt[j]
@@ -438,7 +444,7 @@ def _ownership(births: np.ndarray, dN: np.ndarray, D: float) -> tuple[np.ndarray
     t = np.union1d(births, births[0] + span * np.geomspace(1e-3, 1.0, 200))
 
     def fronts(t: np.ndarray) -> np.ndarray:  # v(t - t_j), rows t, columns births
-        return FOUR_PI_3 * (np.pi * D * np.maximum(t[:, None] - births, 0.0)) ** 1.5
+        return _influence_volume(D, np.maximum(t[:, None] - births, 0.0))
 
     # extend the time grid until the melt is depleted to exp(-50) (40 steps per e-fold of age;
     # at most 2^200 times the burst)
