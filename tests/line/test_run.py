@@ -176,6 +176,30 @@ def test_a_melt_too_viscous_for_any_pump_is_a_diagnostic(example_dict):
     assert any("would need more than 3000 bar" in d.message for d in profile.diagnostics)
 
 
+def test_a_melt_too_viscous_for_the_exchanger_is_a_diagnostic(example_dict):
+    """Found by tests/test_simulate_properties.py: the same PSU through a heat exchanger. The
+    trial states of its pressure search fell far below vacuum, where the viscosity underflowed
+    to 0 and a logarithm of it raised; and a march that stalls in its first step reported a
+    pressure drop of "at least 0 bar". Now the drop is the inlet gradient times the length."""
+    data = example_dict
+    data["polymer"]["name"] = "PSU"
+    data["fluids"] = [{"name": "CO2", "loading": "1 wt%", "pump_head_temperature": "0 degC"}]
+    data["extruder"]["initial_processing_temperature"] = "191 degC"
+    data["extruder"]["barrel_zones"] = ["191 degC"] * 4
+    data["melt_pump_1"] |= {"outlet_pressure": "100 bar", "max_pressure": "300 bar"}
+    data["heat_exchanger"] = {
+        "length": "1 m", "bore": "10 mm", "tubes": 1, "wall_temperature": "191 degC",
+        "mixer": {"type": "none", "elements": 0},
+    }  # fmt: skip
+    data["die"] |= {"gap": "1 mm", "land_length": "5 mm", "temperature": "191 degC"}
+    del data["melt_pump_2"]
+    profile = run_line(recipe_from_dict(data))
+    assert not profile.feasible
+    [message] = [d.message for d in profile.diagnostics if "pressure runs out" in d.message]
+    drop_bar = float(message.split("at least ")[1].split(" bar")[0])
+    assert drop_bar > 300.0  # more than the pump holds, not 0
+
+
 def test_a_loading_no_pressure_holds_is_a_diagnostic(example_dict):
     """Found by tests/test_simulate_properties.py: 1 wt% water in PES cooled to about 305 C is
     beyond its solubility at any pressure (the saturation pressure is infinite). That once

@@ -63,14 +63,18 @@ class MarchResult:
     frozen_at: float | None  # position (m from inlet) where the melt froze off, if it did
     stalled_at: float | None  # position where the pressure ran out (fell to ambient), if it did
     length: float
+    stall_gradient: float | None = None  # -dP/dz where it stalled, Pa/m
 
     @property
     def pressure_drop(self) -> float:
         """Inlet-to-outlet pressure drop, Pa; if the march stalled, extrapolated to the full
-        length from the part marched (a lower bound, since the melt cools further)."""
+        length from the part marched, or with the gradient at the inlet where it stalled in
+        its first step (lower bounds, since the melt cools further)."""
         z, P = self.profile.z, self.profile.P
-        if self.stalled_at is None or z[-1] <= 0.0:
+        if self.stalled_at is None:
             return float(P[0] - P[-1])
+        if z[-1] <= 0.0:
+            return float(self.stall_gradient) * self.length
         return float(P[0] - P[-1]) * self.length / float(z[-1])
 
 
@@ -101,7 +105,7 @@ def march(
     rows: list[tuple[float, ...]] = []
     dissolved: dict[str, list[float]] = {n: [] for n in inlet.fluids}
     undissolved: dict[str, list[float]] = {n: [] for n in inlet.fluids}
-    max_shear, frozen_at, stalled_at = 0.0, None, None
+    max_shear, frozen_at, stalled_at, stall_gradient = 0.0, None, None, None
 
     def record(z: float, s: MeltState) -> None:
         p_sat = saturation_or_inf(melt, s) if with_saturation else math.nan
@@ -126,7 +130,7 @@ def march(
             frozen_at = z
             break
         if inlet.P - (state.P - g * dz) > max_drop:
-            stalled_at = z
+            stalled_at, stall_gradient = z, g
             break
         m_cp = melt.mass_flow(state) / channel.channels * melt.cp
         h = 0.0
@@ -150,7 +154,7 @@ def march(
         max_shear = max(max_shear, shear, shear_end)
         T_next = advance(g)
         if state.P - g * dz < floor or inlet.P - (state.P - g * dz) > max_drop:
-            stalled_at = z
+            stalled_at, stall_gradient = z, g
             break
         dt = dz * channel.area / q
         s_next = state.striation
@@ -180,7 +184,9 @@ def march(
         dissolved={n: np.array(v) for n, v in dissolved.items()},
         undissolved={n: np.array(v) for n, v in undissolved.items()},
     )
-    return MarchResult(state, profile, max_shear, frozen_at, stalled_at, channel.length)
+    return MarchResult(
+        state, profile, max_shear, frozen_at, stalled_at, channel.length, stall_gradient
+    )
 
 
 def saturation_or_inf(melt: Melt, state: MeltState) -> float:

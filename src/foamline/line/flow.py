@@ -28,9 +28,12 @@ ViscosityCurve = Callable[[float], float]
 
 
 def local_power_law_index(eta: ViscosityCurve, shear_rate: float) -> float:
-    """n = 1 + d ln(eta) / d ln(gamma_dot) at ``shear_rate`` (1/s), by a central difference."""
+    """n = 1 + d ln(eta) / d ln(gamma_dot) at ``shear_rate`` (1/s), by a central difference;
+    1 (Newtonian) where eta has underflowed to 0 (a trial state far below vacuum)."""
     h = 1e-3
     up, down = eta(shear_rate * math.exp(h)), eta(shear_rate * math.exp(-h))
+    if up == 0.0 or down == 0.0:
+        return 1.0
     return 1.0 + (math.log(up) - math.log(down)) / (2.0 * h)
 
 

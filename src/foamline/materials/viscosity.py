@@ -26,6 +26,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from foamline.materials.glass_transition import glass_transition
 from foamline.materials.library import Polymer, pair
 from foamline.materials.solubility import R_GAS
@@ -33,8 +35,14 @@ from foamline.materials.solubility import R_GAS
 PLASTICISATION_MODELS = ("exponential", "wlf_chow")
 
 
-def _wlf(A1: float, A2: float, dT: float) -> float:
-    """ln of the WLF shift factor for T - T_ref = dT; -inf-safe (returns +inf below divergence)."""
+def _wlf(A1: float, A2: float, dT):
+    """ln of the WLF shift factor for T - T_ref = dT (a number or an array); +inf at and below
+    the divergence."""
+    if isinstance(dT, np.ndarray):
+        glass = A2 + dT <= 0.0
+        out = -A1 * dT / np.where(glass, 1.0, A2 + dT)
+        out[glass] = math.inf
+        return out
     if A2 + dT <= 0.0:
         return math.inf
     return -A1 * dT / (A2 + dT)
@@ -68,9 +76,10 @@ def _ln_eta0_neat(polymer: Polymer, T: float, P: float, Tg: float | None = None)
     return ln_eta + polymer.get("visc_pressure_coeff", 0.0) * P
 
 
-def ln_neat_zero_shear_viscosity(polymer: Polymer, T: float, P: float = 1e5) -> float:
-    """ln of the neat melt's zero-shear viscosity (eta_0 in Pa s) at T (K), P (Pa); ``inf`` for a
-    glass. With the exponential plasticisation, ln eta_0(w) = this - sum_i beta_c,i 100 w_i."""
+def ln_neat_zero_shear_viscosity(polymer: Polymer, T, P=1e5):
+    """ln of the neat melt's zero-shear viscosity (eta_0 in Pa s) at T (K), P (Pa), numbers or
+    arrays of one shape; ``inf`` for a glass. With the exponential plasticisation,
+    ln eta_0(w) = this - sum_i beta_c,i 100 w_i."""
     return _ln_eta0_neat(polymer, T, P)
 
 
@@ -116,9 +125,9 @@ def viscosity(
 ) -> float:
     """Shear viscosity, Pa s, by the Cross model at shear rate ``shear_rate`` (1/s)."""
     eta0 = zero_shear_viscosity(polymer, T, P, dissolved, plasticisation)
-    if math.isinf(eta0):
-        return eta0
-    if shear_rate == 0.0:
+    if math.isinf(eta0) or eta0 == 0.0 or shear_rate == 0.0:
+        # a glass; or ln eta_0 below -745 (a trial state of a pressure search far below
+        # vacuum, with the pressure coefficient): exp underflows, and so would the Cross law
         return eta0
     # in logs: eta0 * gamma overflows near the glass, and eta0 / inf would give 0
     x = (1.0 - polymer["n"]) * math.log(eta0 * abs(shear_rate) / polymer["tau_star"])
