@@ -8,6 +8,8 @@ import pytest
 import foamline.foaming.foam as foam_module
 from foamline.errors import FoamlineError
 from foamline.foaming.foam import simulate_foam
+from foamline.foaming.growth import advance_cell
+from foamline.foaming.properties import MeltProperties
 from foamline.line import run_line
 from foamline.recipe import recipe_from_dict
 
@@ -268,3 +270,16 @@ def test_the_cooling_passes_share_the_die_without_changing_the_foam(base, monkey
     assert fresh.mean_cell_diameter_um == pytest.approx(shared.mean_cell_diameter_um, rel=1e-3)
     assert fresh.void_fraction == pytest.approx(shared.void_fraction, abs=1e-4)
     assert fresh.freeze_time_s == pytest.approx(shared.freeze_time_s, rel=1e-3)
+
+
+def test_wall_stress_from_the_state_is_that_of_the_growth_rate() -> None:
+    # The peak wall stress 6 eta R'/R is read from the state through the momentum balance,
+    # 1.5 (p_g - P - 2 sigma / R)(1 + R^3 / Y); on a densely reported cell (2001 times) it must
+    # equal 6 eta d ln R / dt by differences of the history (measured 5e-4 apart).
+    melt = MeltProperties("PES", ["CO2"])
+    t = np.linspace(0.0, 0.05, 2001)
+    cell = advance_cell(
+        melt, {"CO2": 0.02}, 1e-6, 2e-13, 573.15, 1e6, 0.0, 0.05, fidelity="fast", t_eval=t
+    )
+    by_differences = 6.0 * cell.viscosity * np.gradient(np.log(cell.R), cell.t)
+    assert foam_module._max_wall_stress(cell, 1.0) == pytest.approx(by_differences.max(), rel=1e-3)

@@ -17,13 +17,13 @@ from scipy.optimize import brentq
 
 from foamline.errors import FoamlineError, InfeasibleProcess, MaterialError
 from foamline.foaming import (
+    GrowthSolverError,
     MeltProperties,
     PausedCells,
     advance_cell,
     advance_cells,
     grow_cell,
 )
-from foamline.foaming.growth import STALLED_STEPS
 from foamline.materials import (
     diffusivity,
     fluid,
@@ -394,15 +394,29 @@ def test_fast_cells_conserve_mass_and_respect_the_vapour_cap(co2, water, T, P, R
     assert np.all(history.p["H2O"] <= cap * (1.0 + 1e-9))
 
 
-def test_a_stalled_fast_integration_goes_on_with_bdf():
-    # Found by the random test above: below Tg with a trace of water, LSODA held a constant
-    # step of 1e-6 of the run (1e6 steps, 80 s). After STALLED_STEPS it goes on with BDF.
+def test_a_glassy_cell_with_a_trace_of_water_takes_few_steps():
+    # Found by the random test above: below Tg with a trace of water, LSODA (the former fast
+    # integrator) held a constant step of 1e-6 of the run (1e6 steps, 80 s). RODAS3 takes 15.
     history = grow_cell(
         "PES", {"CO2": 0.5, "H2O": 5e-6}, 480.0, 1e5, 0.2, 5e-8, 1e-7, fidelity="fast"
     )
     assert history.t[-1] == pytest.approx(0.2)
-    assert len(history.t) < STALLED_STEPS + 100
+    assert len(history.t) < 100
     assert max(history.mass_balance_error().values()) < 1e-9
+
+
+@pytest.mark.parametrize("fidelity", ["fast", "full"])
+def test_an_integration_that_cannot_go_on_says_where_in_one_sentence(fidelity):
+    # An ambient pressure that turns into NaN at 10 ms: the steps shrink below round-off there
+    # and the integrator stops with the time and the radius, not a traceback or a NaN result.
+    def P(t):
+        return 1e6 if t < 0.01 else math.nan
+
+    with pytest.raises(
+        GrowthSolverError, match=r"stopped at t = 0\.01 s \(R = [0-9.]+ um\)"
+    ) as info:
+        grow_cell("PES", {"CO2": 2.0}, T_300C, P, 0.05, 1e-6, fidelity=fidelity)
+    assert "\n" not in str(info.value)
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -443,11 +457,10 @@ def test_bad_input_is_refused_in_one_sentence(change, error, words):
 
 # --- many cells at once: the cohort integrator ---------------------------------------------------
 def test_cells_advanced_together_match_cells_advanced_alone():
-    # advance_cells integrates the cohorts of a foam as one vectorised system: cells join at their
-    # birth and leave when they collapse, and the integrator restarts there. Each cell must follow
-    # the single-cell solution within the fast tolerance (rtol 1e-4: 1e-3 on R here). The third
-    # cell is born after the pressure drop below its critical radius 2 sigma / (p_s - P): it
-    # dissolves and leaves the system early.
+    # advance_cells integrates the cohorts of a foam as rows of one array, each from its birth
+    # with steps of its own, until it collapses. Each cell must follow the single-cell solution
+    # (measured: within 5e-7 on R; asserted 1e-5). The third cell is born after the pressure drop
+    # below its critical radius 2 sigma / (p_s - P): it dissolves and leaves early.
     melt = MeltProperties("PES", ["CO2", "H2O"], surface_tension_N_m=0.03)
     dissolved = {"CO2": 0.02, "H2O": 0.004}
     p_s = saturation("CO2", 0.02) + saturation("H2O", 0.004)
@@ -473,7 +486,7 @@ def test_cells_advanced_together_match_cells_advanced_alone():
         assert h.collapsed == alone.collapsed
         n = min(len(h.t), len(alone.t)) - h.collapsed  # the last state of a collapse: its step
         assert np.array_equal(h.t[:n], alone.t[:n])
-        assert np.max(np.abs(h.R[:n] / alone.R[:n] - 1.0)) < 1e-3
+        assert np.max(np.abs(h.R[:n] / alone.R[:n] - 1.0)) < 1e-5
     # the cells that live conserve each fluid in their finite shells
     for h in (together[0], together[1]):
         assert max(h.mass_balance_error().values()) < 1e-9

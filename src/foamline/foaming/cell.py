@@ -23,11 +23,10 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from scipy.integrate import BDF, LSODA
-from scipy.sparse import block_diag, csc_matrix
+from scipy.sparse import csc_matrix
 
 from foamline.foaming.grid import ShellGrid
-from foamline.foaming.properties import MeltProperties, NodeProperties, sigma_ratio
+from foamline.foaming.properties import MeltProperties, NodeProperties, sample, sigma_ratio
 from foamline.materials.solubility import R_GAS
 
 #: A layer "age" of this fraction of the run regularises the 1/sqrt(tau) start of the closure.
@@ -61,8 +60,8 @@ class FastCells:
     """The integral closure (fast fidelity) of K cells in one melt under one T(t) and P(t).
 
     Vectorised over the cells: row k of the state is (l, b_i / b_scale_i, tau_i / tau_scale_i)
-    of cell k, and the cells in :meth:`activate` (born and not collapsed) are integrated
-    together. An isolated bubble has Y = inf: its shell terms vanish through 1 / Y = 0.
+    of cell k; :meth:`rhs` takes any rows, each at its own time (:mod:`.rosenbrock`). An
+    isolated bubble has Y = inf: its shell terms vanish through 1 / Y = 0.
 
     Parameters
     ----------
@@ -71,15 +70,15 @@ class FastCells:
     rho : polymer density of each shell, kg/m3. Y : y-extent of each shell, m3 (inf: isolated).
     t0 : birth time of each cell, s. t1 : end time, s.
     T_of_t, P_of_t : temperature (K) and ambient pressure (Pa) of the melt, callables of t.
-    node_at : the temperature-dependent properties at T.
+    node_at, nodes_at : the temperature-dependent properties at one T, and at an array of T.
     """
 
-    def __init__(self, melt, w0, p0, R0, rho, Y, t0, t1, T_of_t, P_of_t, node_at) -> None:
+    def __init__(self, melt, w0, p0, R0, rho, Y, t0, t1, T_of_t, P_of_t, node_at, nodes_at) -> None:
         self.melt, self.nf, self.width = melt, len(w0), 1 + 2 * len(w0)
         self.w0, self.M = w0, melt.molar_mass
-        self.T_of_t, self.P_of_t, self.node_at = T_of_t, P_of_t, node_at
+        self.T_of_t, self.P_of_t, self.nodes_at = T_of_t, P_of_t, nodes_at
+        self._last: tuple = (None,)  # the times of the last call and T, P, properties there
         self.p0, self.R0, self.rho, self.t0, self.Y = p0, R0, rho, t0, Y
-        self.inv_Y = 1.0 / Y
         T0 = [T_of_t(t) for t in t0]
         D0 = np.array([node_at(T).diffusivity for T in T0])
         self.b0, self.w_scale = _scales(w0, p0, R0, rho, T0, node_at, self.M)
@@ -87,73 +86,63 @@ class FastCells:
         tau0 = 9.0 * D0 * (R0**4 * FAST_START_AGE * (t1 - t0))[:, None]
         self.tau_scale = np.maximum(tau0, 1e-300)
         self.z0 = np.hstack([np.zeros((len(R0), 1)), self.b0 / self.b_scale, np.ones_like(D0)])
-        self.activate(np.arange(len(R0)))
+        # per cell, what the right-hand side needs, in one array (one gather per call): R0;
+        # 1 / Y; the shell mode pi^2 / (4 Y); then per fluid rho R_g / M (p = b T / R^3 x
+        # this), the shell mean less b / Y, b_scale, 9 / b_scale, tau_scale, 9 / tau_scale
+        nf, inv_Y = self.nf, (1.0 / Y)[:, None]
+        self._columns = np.hstack([
+            R0[:, None], inv_Y, QUARTER_PI2 * inv_Y, (rho * R_GAS)[:, None] / self.M,
+            w0 + self.b0 * inv_Y, self.b_scale, 9.0 / self.b_scale, self.tau_scale,
+            9.0 / self.tau_scale,
+        ])  # fmt: skip
+        names = ("rho_R_M", "mean0", "b_scale", "b_rate", "tau_scale", "tau_rate")
+        self._at = {name: slice(3 + i * nf, 3 + (i + 1) * nf) for i, name in enumerate(names)}
 
-    def under(self, T_of_t, P_of_t, node_at) -> FastCells:
-        """The same cells under other conditions T(t), P(t) (and their properties ``node_at``)."""
+    def under(self, T_of_t, P_of_t, nodes_at) -> FastCells:
+        """The same cells under other conditions T(t), P(t) (and their properties ``nodes_at``)."""
         new = copy.copy(self)
-        new.T_of_t, new.P_of_t, new.node_at = T_of_t, P_of_t, node_at
+        new.T_of_t, new.P_of_t, new.nodes_at = T_of_t, P_of_t, nodes_at
+        new._last = (None,)
         return new
 
-    def activate(self, cells: np.ndarray) -> None:
-        """Integrate the cells of index ``cells`` from now on (the state holds their rows)."""
-        inv_Y = self.inv_Y[cells]
-        self._R0 = self.R0[cells]
-        self._rho_R_M = (self.rho[cells] * R_GAS)[:, None] / self.M  # p = b T / R^3 x this
-        self._inv_Y = inv_Y
-        self._inv_Y_col = inv_Y[:, None]
-        self._shell_mode = QUARTER_PI2 * self._inv_Y_col
-        self._b_scale = self.b_scale[cells]
-        self._mean0 = self.w0 + self.b0[cells] * self._inv_Y_col  # shell mean = this - b / Y
-        self._b_rate = 9.0 / self.b_scale[cells]
-        self._tau_scale = self.tau_scale[cells]
-        self._tau_rate = 9.0 / self.tau_scale[cells]
-        self._rows = len(cells)
+    def atol(self, rtol: float) -> np.ndarray:
+        """Absolute tolerances of the scaled state of one cell."""
+        return np.concatenate(([rtol * 1e-2], np.full(2 * self.nf, rtol * 1e-3)))
 
-    def atol(self, rtol: float, cells: int) -> np.ndarray:
-        """Absolute tolerances of the scaled state of ``cells`` cells."""
-        row = np.concatenate(([rtol * 1e-2], np.full(2 * self.nf, rtol * 1e-3)))
-        return np.tile(row, cells)
+    def _conditions(self, t: np.ndarray):
+        """T (K), P (Pa) and the properties at the times t (s); the last ones are kept, as the
+        later stages of a step ask again at the same times."""
+        key = t.tobytes()
+        if self._last[0] != key:
+            T = sample(self.T_of_t, t)
+            self._last = (key, T, sample(self.P_of_t, t), self.nodes_at(T))
+        return self._last[1:]
 
-    def solver(
-        self, t: float, y: np.ndarray, t_stop: float, rtol: float, stiff: bool = False
-    ) -> LSODA | BDF:
-        """LSODA for the active cells from state y at t to t_stop: with one cell its dense
-        Jacobian, with several a banded one (the cells do not interact, so a stiff phase costs
-        4 nf + 1 right-hand sides per Jacobian, not one per state; scipy's banded LSODA differs
-        from the dense one on a single cell, where the band is the whole matrix). ``stiff``
-        gives BDF with the block-diagonal Jacobian instead: the fallback where LSODA stalls."""
-        atol = self.atol(rtol, self._rows)
-        if stiff:
-            blocks = block_diag([np.ones((self.width, self.width))] * self._rows, format="csr")
-            return BDF(self.rhs, t, y, t_stop, rtol=rtol, atol=atol, jac_sparsity=blocks)
-        band = {"lband": self.width - 1, "uband": self.width - 1} if self._rows > 1 else {}
-        return LSODA(self.rhs, t, y, t_stop, rtol=rtol, atol=atol, **band)
-
-    def rhs(self, t: float, z: np.ndarray) -> np.ndarray:
-        nf = self.nf
-        z = z.reshape(self._rows, self.width)
-        T = self.T_of_t(t)
-        P = self.P_of_t(t)
-        node = self.node_at(T)
-        R = self._R0 * np.exp(z[:, 0])
+    def rhs(self, t: np.ndarray, z: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """dz/dt of the states z (rows, width) of the cells of index ``cells``, each at its time
+        t (rows,)."""
+        nf, at = self.nf, self._at
+        T, P, node = self._conditions(t)
+        c = self._columns[cells]
+        R = c[:, 0] * np.exp(z[:, 0])
         R3 = R * R * R
-        b = z[:, 1 : 1 + nf] * self._b_scale
-        p = np.minimum(b * (T / R3)[:, None] * self._rho_R_M, node.cap)
+        inv_Y = c[:, 1]
+        b = z[:, 1 : 1 + nf] * c[:, at["b_scale"]]
+        p = np.minimum(b * (T / R3)[:, None] * c[:, at["rho_R_M"]], node.cap)
         wall = p * node.henry
         sigma = self.melt.surface_tensions(node, wall)
         # d ln R / dt = (p_g - P - 2 sigma / R) (1 + R^3 / Y) / (4 eta); 0 for a glass
         fluidity = np.exp(-self.melt.ln_viscosities(T, P, wall))
-        dl = (p.sum(axis=1) - P - 2.0 * sigma / R) * fluidity * (1.0 + R3 * self._inv_Y)
-        # the closure, with its factor 9 folded into _b_rate and _tau_rate
-        k = node.diffusivity * (R3 * R)[:, None]
-        g = (1.0 / (3.0 * R3))[:, None] + (math.pi * z[:, 1 + nf :] * self._tau_scale) ** -0.5
         out = np.empty_like(z)
-        out[:, 0] = 0.25 * dl
-        out[:, 1 : 1 + nf] = k * (self._mean0 - b * self._inv_Y_col - wall) * (g + self._shell_mode)
-        out[:, 1 : 1 + nf] *= self._b_rate
-        out[:, 1 + nf :] = k * self._tau_rate
-        return out.ravel()
+        out[:, 0] = 0.25 * (p.sum(axis=1) - P - 2.0 * sigma / R) * fluidity * (1.0 + R3 * inv_Y)
+        # the closure, with its factor 9 folded into b_rate and tau_rate
+        k = node.diffusivity * (R3 * R)[:, None]
+        layer = (math.pi * z[:, 1 + nf :] * c[:, at["tau_scale"]]) ** -0.5
+        g = (1.0 / (3.0 * R3))[:, None] + layer + c[:, 2:3]
+        drive = c[:, at["mean0"]] - b * inv_Y[:, None] - wall
+        out[:, 1 : 1 + nf] = k * drive * g * c[:, at["b_rate"]]
+        out[:, 1 + nf :] = k * c[:, at["tau_rate"]]
+        return out
 
     def contents(self, k: int, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Contents b and dissolved mass (kg) per fluid of cell k over its states ``zs``."""

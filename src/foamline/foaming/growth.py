@@ -70,10 +70,11 @@ differs by < 3 % on the test cases of tests/foaming (docs/foaming.md has the fig
 ignores the history of the wall concentration (no Duhamel integral), so it is less accurate
 under fast pressure ramps.
 
-Many cells (the cohorts of a foam): :func:`advance_cells` integrates them in fast fidelity as
-one LSODA system vectorised over the cells (a cell joins at its birth and leaves at its collapse,
-with a restart there), and :class:`PausedCells` pauses that integration, at the die exit, to
-finish it under several later conditions.
+The fast closure is integrated by the Rosenbrock method RODAS3 of :mod:`.rosenbrock`, with
+steps ending at the report times. Many cells (the cohorts of a foam): :func:`advance_cells`
+integrates them in fast fidelity as rows of one array, each from its birth with steps of its
+own, until it ends or collapses, and :class:`PausedCells` pauses that integration, at the die
+exit, to finish it under several later conditions.
 
 References
 ----------
@@ -101,6 +102,7 @@ import numpy as np
 from scipy.integrate import BDF
 
 from foamline.errors import FoamlineError
+from foamline.foaming import rosenbrock
 from foamline.foaming.cell import FOUR_PI_3, CellProblem, FastCells, gas
 from foamline.foaming.grid import ShellGrid, stretched_grid
 from foamline.foaming.properties import (
@@ -114,9 +116,6 @@ from foamline.materials import Polymer, partial_pressures
 FIDELITIES = ("full", "fast")
 #: A bubble that shrinks below this fraction of its initial radius has dissolved.
 COLLAPSE_FRACTION = 0.1
-#: Steps of one integration after which it goes on with BDF (tests/foaming/test_growth.py: a
-#: glassy cell with a trace of water kept LSODA at a constant step of 1e-6 of the run).
-STALLED_STEPS = 20_000
 DEFAULT_RTOL = {"full": 1e-5, "fast": 1e-4}
 #: Loadings below this (kg/kg, 1e-10 wt%) are taken as zero.
 TRACE_LOADING = 1e-12
@@ -439,7 +438,7 @@ class PausedCells:
         run = _Run(melt, dissolved, T, P, float(births.min()), self.t_pause)
         self._cells = run.fast_cells(R0, shells, births)
         tol = DEFAULT_RTOL["fast"] if rtol is None else float(rtol)
-        self._state = _Cohorts(self._cells, tol, evals).advance(self.t_pause)
+        self._state = _FastCohorts(self._cells, tol, evals).advance(self.t_pause)
 
     def finish(
         self,
@@ -453,7 +452,7 @@ class PausedCells:
         T, P = constant_or_callable(T_K, "T_K", "K"), constant_or_callable(P_Pa, "P_Pa", "Pa")
         births = self._births
         run = _Run(self.melt, self.dissolved, T, P, float(births.min()), float(t_end_s))
-        cells = self._cells.under(run.T_of_t, run.P_of_t, run.node_at)
+        cells = self._cells.under(run.T_of_t, run.P_of_t, run.nodes_at)
         evals = _check_evals(t_eval, births, t_end_s)
         for k, (before, after) in enumerate(zip(self._evals, evals, strict=True)):
             n = len(before) if before is not None else 0
@@ -557,10 +556,11 @@ class _Run:
             self.T_of_t,
             self.P_of_t,
             self.node_at,
+            self.nodes_at,
         )
 
     def fast(self, cells: FastCells, rtol: float, t_evals: list) -> list[CellHistory]:
-        return self.histories(cells, _Cohorts(cells, rtol, t_evals).advance(self.t1).results())
+        return self.histories(cells, _FastCohorts(cells, rtol, t_evals).advance(self.t1).results())
 
     def histories(self, cells: FastCells, results: list) -> list[CellHistory]:
         """The histories of fast ``cells`` from their (times, states, collapsed) results."""
@@ -573,7 +573,7 @@ class _Run:
 
     def grids(self, cells: FastCells, n_cells: int | None) -> list[ShellGrid]:
         """The shell grid of each of ``cells``, sized by one fast run (see the module docstring)."""
-        runs = _Cohorts(cells, SIZING_RTOL, [None] * len(cells.R0)).advance(self.t1).results()
+        runs = _FastCohorts(cells, SIZING_RTOL, [None] * len(cells.R0)).advance(self.t1).results()
         return [
             self._grid(ts, cells.R0[k] * np.exp(zs[:, 0]), cells.ages(k, zs), cells.Y[k], n_cells)
             for k, (ts, zs, _) in enumerate(runs)
@@ -605,8 +605,7 @@ class _Run:
             self.melt, self.w0, cells.p0[k], R0, rho, Y, self.T_of_t, self.P_of_t,
             self.node_at, t0, self.t1,
         )  # fmt: skip
-        one = _FullCell(cell, grid, rtol)
-        ts, zs, collapsed = _Cohorts(one, rtol, [t_eval]).advance(self.t1).results()[0]
+        ts, zs, collapsed = _integrate_full(cell, grid, rtol, t_eval, self.t1)
         b, dissolved, w = cell.full_contents(zs)
         R_end = R0 * math.exp(zs[-1, 0])
         profile = ShellProfile(
@@ -654,155 +653,162 @@ class _Run:
         )
 
 
-def _next_report(t_eval: np.ndarray | None, written: int) -> float:
-    """The next report time, s, after ``written`` have been written: -inf when the cell reports
-    every step (no report times given), inf when all are written."""
-    if t_eval is None:
-        return -math.inf
-    return float(t_eval[written]) if written < len(t_eval) else math.inf
+class _FastCohorts:
+    """Cells in fast fidelity, each integrated from its birth with steps of its own
+    (:mod:`.rosenbrock`): the state of the integration, resumable and forkable (PausedCells).
 
-
-class _FullCell:
-    """One full-fidelity cell in the form :class:`_Cohorts` integrates, with BDF and the
-    analytic sparse Jacobian of :class:`~foamline.foaming.cell.CellProblem`."""
-
-    def __init__(self, cell: CellProblem, grid: ShellGrid, rtol: float) -> None:
-        z0, self._atol = cell.full_start(grid, rtol)
-        self.cell, self.z0, self.width = cell, z0[None, :], len(z0)
-        self.R0, self.t0 = np.array([cell.R0]), np.array([cell.t0])
-
-    def activate(self, cells: np.ndarray) -> None:
-        """Nothing to select: there is one cell."""
-
-    def solver(
-        self, t: float, y: np.ndarray, t_stop: float, rtol: float, stiff: bool = False
-    ) -> BDF:
-        """BDF with the analytic Jacobian, ``stiff`` or not."""
-        cell = self.cell
-        return BDF(cell.full_rhs, t, y, t_stop, rtol=rtol, atol=self._atol, jac=cell.full_jac)
-
-
-class _Cohorts:
-    """Cells integrated together: the state of the integration, resumable.
-
-    ``cells`` is a :class:`FastCells` (LSODA over all of them) or a :class:`_FullCell` (one
-    cell, BDF); its ``solver`` makes the integrator for the cells in :meth:`activate`. A cell
-    joins at its birth and leaves when its radius falls below COLLAPSE_FRACTION of R0; the
-    integrator restarts at each of these events.
+    A cell's steps end at its report times, where its state is written (at every accepted step
+    if it has none); it leaves when its radius falls below COLLAPSE_FRACTION of R0.
     """
 
-    def __init__(self, cells: FastCells | _FullCell, rtol: float, t_evals: list) -> None:
+    def __init__(self, cells: FastCells, rtol: float, t_evals: list) -> None:
         K = len(cells.R0)
         self.cells, self.rtol, self.t_evals = cells, rtol, t_evals
+        self.atol = cells.atol(rtol)
+        self.t = np.array(cells.t0, dtype=float)
+        self.z = cells.z0.copy()
+        self.F = np.full_like(self.z, math.nan)  # dz/dt at (t, z), made when first needed
+        self.h = np.full(K, math.nan)  # the next step of each cell, s
+        self.collapsed = np.zeros(K, dtype=bool)
+        # the report times and states written, per cell
         self.ts: list[list[float]] = [[] for _ in range(K)]
         self.zs: list[list[np.ndarray]] = [[] for _ in range(K)]
-        self.collapsed = [False] * K
-        self.done = [0] * K  # report times already written, per cell
-        # the next report time of each cell (set again when it is born)
-        self.next_report = np.array([_next_report(e, 0) for e in t_evals])
-        self.z = cells.z0.copy()
-        self.pending = sorted(range(K), key=lambda k: cells.t0[k])
-        self.active: list[int] = []
-        self.t = float(cells.t0[self.pending[0]])
+        self.done = np.zeros(K, dtype=int)  # report times already written, per cell
+        self.t_evals = t_evals
+        for k, e in enumerate(t_evals):  # the states at birth
+            n = 1 if e is None else int(np.searchsorted(e, self.t[k], side="right"))
+            for time in [self.t[k]] if e is None else e[:n]:
+                self._write(k, float(time), self.z[k])
+        self._plan(t_evals)
 
-    def fork(self, cells: FastCells, t_evals: list) -> _Cohorts:
+    def _plan(self, t_evals: list) -> None:
+        """Take ``t_evals`` as the report times from now on (those written stay)."""
+        self.t_evals = t_evals
+        self.every = np.array([e is None for e in t_evals])  # cells reporting every step
+        self.next_report = np.array(
+            [e[n] if e is not None and n < len(e) else math.inf
+             for e, n in zip(t_evals, self.done, strict=True)]
+        )  # fmt: skip
+
+    def _write(self, k: int, time: float, state: np.ndarray) -> None:
+        self.ts[k].append(time)
+        self.zs[k].append(state.copy())
+        if self.t_evals[k] is not None:
+            self.done[k] += 1
+
+    def fork(self, cells: FastCells, t_evals: list) -> _FastCohorts:
         """A copy that goes on with ``cells`` (other T(t), P(t)) and report times ``t_evals``,
         which begin with those already written."""
         new = copy.copy(self)
-        new.cells, new.t_evals = cells, t_evals
+        new.cells = cells
+        new.t, new.z, new.h = self.t.copy(), self.z.copy(), self.h.copy()
+        new.collapsed, new.F = self.collapsed.copy(), np.full_like(self.z, math.nan)
         new.ts, new.zs = [list(x) for x in self.ts], [list(x) for x in self.zs]
-        new.collapsed, new.done = list(self.collapsed), list(self.done)
-        new.next_report = np.array(
-            [_next_report(e, n) for e, n in zip(t_evals, self.done, strict=True)]
-        )
-        new.z, new.pending, new.active = self.z.copy(), list(self.pending), list(self.active)
+        new.done = self.done.copy()
+        new._plan(t_evals)
         return new
 
     def results(self) -> list[tuple[np.ndarray, np.ndarray, bool]]:
         """Per cell: its report times, its states there and whether it collapsed."""
         return [
-            (np.array(ts), np.array(zs), c)
+            (np.array(ts), np.array(zs), bool(c))
             for ts, zs, c in zip(self.ts, self.zs, self.collapsed, strict=True)
         ]
 
-    def _born(self) -> None:
-        cells, t = self.cells, self.t
-        while self.pending and cells.t0[self.pending[0]] <= t:
-            k = self.pending.pop(0)
-            self.active.append(k)
-            e = self.t_evals[k]
-            if e is None:
-                self.ts[k].append(float(cells.t0[k]))
-                self.zs[k].append(self.z[k].copy())
-            else:
-                n = self.done[k] = int(np.searchsorted(e, t, side="right"))
-                self.ts[k].extend(e[:n].tolist())
-                self.zs[k].extend(self.z[k].copy() for _ in range(n))
-                self.next_report[k] = _next_report(e, n)
-
-    def advance(self, t_end: float) -> _Cohorts:
-        """Integrate to ``t_end`` (s), or until every cell has collapsed."""
-        cells, width = self.cells, self.cells.width
+    def advance(self, t_end: float) -> _FastCohorts:
+        """Integrate every cell to ``t_end`` (s), or until it has collapsed."""
+        fun, rtol, atol = self.cells.rhs, self.rtol, self.atol
         ell_collapse = math.log(COLLAPSE_FRACTION)
-        while self.t < t_end:
-            self._born()
-            t_stop = min(float(cells.t0[self.pending[0]]), t_end) if self.pending else t_end
-            if not self.active:
-                if not self.pending:
-                    break
-                self.t = t_stop
-                continue
-            rows = np.array(self.active)
-            cells.activate(rows)
-            solver = cells.solver(self.t, self.z[rows].ravel(), t_stop, self.rtol)
-            gone: list[int] = []
-            steps = 0
-            while solver.status == "running" and not gone:
-                steps += 1
-                if steps == STALLED_STEPS:  # LSODA can stall at a constant step: go on with BDF
-                    solver = cells.solver(solver.t, solver.y, t_stop, self.rtol, stiff=True)
-                # trial states may overflow harmlessly (BDF also rescales its unused higher
-                # differences after big step increases); the accepted state is checked
-                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                    message = solver.step()
-                y = solver.y.reshape(len(rows), width)
-                if solver.status == "failed" or not np.all(np.isfinite(y)):
-                    j = int(np.argmax(~np.isfinite(y).all(axis=1)))
-                    R = cells.R0[rows[j]] * math.exp(min(float(y[j, 0]), 700.0))
-                    raise GrowthSolverError(
-                        f"the cell-growth integrator stopped at t = {solver.t:.4g} s "
-                        f"(R = {R * 1e6:.4g} um): {message or 'the state is no longer finite'}"
-                    )
-                self._report(solver, y)
-                gone = [k for j, k in enumerate(self.active) if y[j, 0] < ell_collapse]
-            self.z[rows] = solver.y.reshape(len(rows), width)
-            self.t = solver.t
-            for k in gone:
+        while True:
+            rows = np.nonzero((self.t < t_end) & ~self.collapsed)[0]
+            if not len(rows):
+                return self
+            t, y = self.t[rows], self.z[rows]
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                new = np.isnan(self.F[rows, 0])
+                if new.any():
+                    self.F[rows[new]] = fun(t[new], y[new], rows[new])
+                F0 = self.F[rows]
+                h = self.h[rows]
+                fresh = np.isnan(h)
+                if fresh.any():
+                    h[fresh] = rosenbrock.first_step(
+                        fun, t[fresh], y[fresh], F0[fresh], rows[fresh], rtol, atol,
+                        t_end - t[fresh],
+                    )  # fmt: skip
+                # each step ends at the next report time or t_end where it would pass them
+                stop = np.minimum(self.next_report[rows], t_end)
+                last = h >= stop - t
+                planned, h = h, np.where(last, stop - t, h)
+                y1, F1, err = rosenbrock.step(fun, t, y, F0, h, rows, rtol, atol)
+            ok = err <= 1.0
+            after = rosenbrock.next_step(h, err)
+            self.h[rows] = np.where(
+                ok, np.where(last, np.maximum(after, planned), after), np.minimum(after, h)
+            )
+            stuck = ~ok & (self.h[rows] < 1e-14 * max(abs(t_end), float(np.abs(t).max())))
+            if stuck.any():
+                j = int(np.argmax(stuck))
+                R = self.cells.R0[rows[j]] * math.exp(min(float(y[j, 0]), 700.0))
+                raise GrowthSolverError(
+                    f"the cell-growth integrator stopped at t = {t[j]:.4g} s "
+                    f"(R = {R * 1e6:.4g} um): its step fell below round-off"
+                )
+            t1 = np.where(last, stop, t + h)
+            self._report(ok, rows, t1, y1)
+            done = rows[ok]
+            self.t[done], self.z[done], self.F[done] = t1[ok], y1[ok], F1[ok]
+            for k in done[y1[ok, 0] < ell_collapse].tolist():
                 self.collapsed[k] = True
-                if self.t_evals[k] is not None and (not self.ts[k] or self.t > self.ts[k][-1]):
-                    self.ts[k].append(self.t)
-                    self.zs[k].append(self.z[k].copy())
-            self.active = [k for k in self.active if k not in gone]
-        return self
+                if not self.every[k] and self.t[k] > self.ts[k][-1]:
+                    self._write(k, float(self.t[k]), self.z[k])
 
-    def _report(self, solver, y: np.ndarray) -> None:
-        """Write the states of the report times passed in the last step."""
-        width, dense = self.cells.width, None
-        due = np.nonzero(self.next_report[self.active] <= solver.t)[0]
-        for j in due.tolist():
-            k = self.active[j]
+    def _report(self, ok, rows, t1, y1) -> None:
+        """Write the states of the accepted steps (``ok``) of ``rows`` that ended at a report
+        time, or of every step for the cells without report times."""
+        for j in np.nonzero(ok & (self.every[rows] | (t1 == self.next_report[rows])))[0].tolist():
+            k = rows[j]
+            self._write(k, float(t1[j]), y1[j])
             e = self.t_evals[k]
-            if e is None:
-                self.ts[k].append(solver.t)
-                self.zs[k].append(y[j].copy())
-                continue
-            n = int(np.searchsorted(e, solver.t, side="right"))
-            dense = solver.dense_output() if dense is None else dense
-            values = dense(e[self.done[k] : n])[j * width : (j + 1) * width]
-            self.ts[k].extend(e[self.done[k] : n].tolist())
-            self.zs[k].extend(values.T)
-            self.done[k] = n
-            self.next_report[k] = _next_report(e, n)
+            if e is not None:
+                self.next_report[k] = e[self.done[k]] if self.done[k] < len(e) else math.inf
+
+
+def _integrate_full(cell: CellProblem, grid: ShellGrid, rtol: float, t_eval, t_end: float):
+    """One cell in full fidelity on ``grid``: BDF with the analytic sparse Jacobian, from its
+    birth to ``t_end`` (s) or until its radius falls below COLLAPSE_FRACTION of R0. Returns the
+    report times (every step if ``t_eval`` is None), the states there and whether it collapsed."""
+    z0, atol = cell.full_start(grid, rtol)
+    solver = BDF(cell.full_rhs, cell.t0, z0, t_end, rtol=rtol, atol=atol, jac=cell.full_jac)
+    n = 1 if t_eval is None else int(np.searchsorted(t_eval, cell.t0, side="right"))
+    ts = [cell.t0] if t_eval is None else t_eval[:n].tolist()
+    zs = [z0] * len(ts)
+    ell_collapse = math.log(COLLAPSE_FRACTION)
+    while solver.status == "running":
+        # trial states may overflow harmlessly (BDF also rescales its unused higher differences
+        # after big step increases); the accepted state is checked
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            message = solver.step()
+        if solver.status == "failed" or not np.all(np.isfinite(solver.y)):
+            R = cell.R0 * math.exp(min(float(solver.y[0]), 700.0))
+            raise GrowthSolverError(
+                f"the cell-growth integrator stopped at t = {solver.t:.4g} s "
+                f"(R = {R * 1e6:.4g} um): {message or 'the state is no longer finite'}"
+            )
+        if t_eval is None:
+            ts.append(solver.t)
+            zs.append(solver.y.copy())
+        elif n < len(t_eval) and t_eval[n] <= solver.t:
+            m = int(np.searchsorted(t_eval, solver.t, side="right"))
+            ts.extend(t_eval[n:m].tolist())
+            zs.extend(solver.dense_output()(t_eval[n:m]).T)
+            n = m
+        if solver.y[0] < ell_collapse:
+            if t_eval is not None and solver.t > ts[-1]:
+                ts.append(solver.t)
+                zs.append(solver.y.copy())
+            return np.array(ts), np.array(zs), True
+    return np.array(ts), np.array(zs), False
 
 
 # -- input checks ---------------------------------------------------------------------------------

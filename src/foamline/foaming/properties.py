@@ -175,6 +175,7 @@ class MeltProperties:
                 value, f"diffusivity_m2_s[{name!r}]"
             )
         self._fixed_D_list = self.fixed_diffusivity.tolist()
+        self._fixed_D_columns = np.nonzero(~np.isnan(self.fixed_diffusivity))[0]
         self._plasticisation = (
             np.array(plasticisation_coefficients(self.polymer, names))
             if self.fixed_viscosity is None
@@ -223,11 +224,7 @@ class MeltProperties:
         T (K) and P (Pa), numbers or one per row: as :meth:`viscosity`, ``inf`` for a glass."""
         if self._plasticisation is None:
             return np.full(len(wall), math.log(self.fixed_viscosity))
-        if np.ndim(T) == 0:
-            neat = ln_neat_zero_shear_viscosity(self.polymer, T, P)
-        else:
-            pairs = zip(T, P, strict=True)
-            neat = np.array([ln_neat_zero_shear_viscosity(self.polymer, a, b) for a, b in pairs])
+        neat = ln_neat_zero_shear_viscosity(self.polymer, T, P)
         return neat - wall @ self._plasticisation
 
     def surface_tensions(self, node: NodeProperties | NodeArrays, wall: np.ndarray) -> np.ndarray:
@@ -301,14 +298,14 @@ class MeltProperties:
 
     def _unpack_many(self, rows: np.ndarray) -> NodeArrays:
         n = len(self.fluids)
-        D = np.exp(rows[:, n : 2 * n])
-        fixed = ~np.isnan(self.fixed_diffusivity)
-        D[:, fixed] = self.fixed_diffusivity[fixed]
-        ln_cap = rows[:, 2 * n : 3 * n]
-        with np.errstate(over="ignore"):
-            cap = np.where(ln_cap >= _LN_NO_CAP - 1.0, math.inf, np.exp(ln_cap))
+        values = np.exp(rows[:, : 3 * n])  # H, D, cap (exp(_LN_NO_CAP) is finite)
+        D, cap = values[:, n : 2 * n], values[:, 2 * n :]
+        fixed = self._fixed_D_columns
+        if len(fixed):
+            D[:, fixed] = self.fixed_diffusivity[fixed]
+        cap[rows[:, 2 * n : 3 * n] >= _LN_NO_CAP - 1.0] = math.inf
         return NodeArrays(
-            np.exp(rows[:, :n]),
+            values[:, :n],
             D,
             cap,
             rows[:, 3 * n],
@@ -324,6 +321,7 @@ class TemperatureTable:
         self._melt = melt
         self._T_first = T_first
         self._rows = rows
+        self._steps = np.diff(rows, axis=0)
         self._row_lists = rows.tolist()
         self.T_min = T_first
         self.T_max = T_first + (len(rows) - 1) * NODE_SPACING_K
@@ -346,8 +344,7 @@ class TemperatureTable:
         x = (np.asarray(T, dtype=float) - self._T_first) / NODE_SPACING_K
         k = np.clip(x.astype(int), 0, len(self._rows) - 2)
         f = np.clip(x - k, 0.0, 1.0)[:, None]
-        rows = self._rows[k] * (1.0 - f) + self._rows[k + 1] * f
-        return self._melt._unpack_many(rows)
+        return self._melt._unpack_many(self._rows[k] + f * self._steps[k])
 
 
 class NodeArrays:

@@ -25,12 +25,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from foamline.materials.library import Polymer, fluid
 from foamline.materials.solubility import R_GAS
 
 
-def chow_theta(polymer: Polymer, dissolved: Mapping[str, float]) -> float:
-    """Chow's theta for ``dissolved`` (fluid -> kg per kg polymer)."""
+def chow_theta(polymer: Polymer, dissolved: Mapping[str, float | np.ndarray]):
+    """Chow's theta for ``dissolved`` (fluid -> kg per kg polymer, numbers or arrays)."""
     moles_per_kg = sum(w / fluid(name)["M"] for name, w in dissolved.items())
     return polymer["M_repeat"] * moles_per_kg / polymer["chow_z"]
 
@@ -48,6 +50,20 @@ def glass_transition(polymer: Polymer, dissolved: Mapping[str, float] | None = N
     theta = min(chow_theta(polymer, dissolved), 0.5)
     if theta <= 0.0:
         return tg0
-    beta = polymer["chow_z"] * R_GAS / (polymer["M_repeat"] * polymer["delta_cp"])
     bracket = (1.0 - theta) * math.log1p(-theta) + theta * math.log(theta)
-    return tg0 * math.exp(beta * bracket)
+    return tg0 * math.exp(_chow_beta(polymer) * bracket)
+
+
+def glass_transitions(polymer: Polymer, dissolved: Mapping[str, np.ndarray]) -> np.ndarray:
+    """:func:`glass_transition` at many states: ``dissolved`` maps each fluid to an array of
+    loadings (kg per kg polymer), one per state; K, one per state."""
+    theta = np.minimum(np.asarray(chow_theta(polymer, dissolved), dtype=float), 0.5)
+    laden = theta > 0.0
+    x = np.where(laden, theta, 0.5)  # any value in (0, 1/2] where there is no gas
+    bracket = (1.0 - x) * np.log1p(-x) + x * np.log(x)
+    return polymer["Tg"] * np.where(laden, np.exp(_chow_beta(polymer) * bracket), 1.0)
+
+
+def _chow_beta(polymer: Polymer) -> float:
+    """beta = z R / (M_p dCp), 1."""
+    return polymer["chow_z"] * R_GAS / (polymer["M_repeat"] * polymer["delta_cp"])
