@@ -138,7 +138,9 @@ class NucleationTable:
     surface tension sigma(T), ln p_i(T) and ln D_i(T) of each fluid and ln p_vap(T) of each
     condensable fluid are evaluated exactly on nodes at most ``TABLE_SPACING_K`` apart over
     [T_min, T_max] and interpolated by cubic splines; the cap min(p_i, p_vap,i) is applied after
-    the interpolation, so its kink is exact. The rate then follows :func:`classical_rate` at each
+    the interpolation, so its kink is exact, and lifted at and above the fluid's critical
+    temperature (where its ln p_vap column is continued linearly in 1/T to keep the spline
+    smooth). The rate then follows :func:`classical_rate` at each
     point (tests/foaming/test_nucleation.py: within 5e-7 of the exact function for PES with CO2
     and water over 450-590 K).
 
@@ -164,21 +166,38 @@ class NucleationTable:
         rows = []
         for T in nodes:
             pressures = partial_pressures(polymer, self.active, T)
-            caps = [vapour_pressure(name, T) for name in names]
+            caps = [
+                vapour_pressure(name, T) if cond else 1.0
+                for name, cond in zip(names, self.condensable, strict=True)
+            ]
             rows.append(
                 [
                     surface_tension(polymer, T, self.active),
                     *(math.log(pressures[name]) for name in names),
-                    *(
-                        math.log(c) if cond else 0.0
-                        for c, cond in zip(caps, self.condensable, strict=True)
-                    ),
+                    *(math.log(c) for c in caps),  # inf at and above the critical T
                     *(math.log(diffusivity(polymer, name, T)) for name in names),
                 ]
             )
+        table = np.array(rows)
+        # above its critical temperature a fluid has no vapour pressure (no cap): there its
+        # column continues ln p_vap linearly in 1/T (Clausius-Clapeyron) from the last two nodes
+        # below, so that the spline stays smooth, and the cap is lifted after the interpolation
+        self._critical = np.array(
+            [
+                fluid(name)["Tc"] if cond else np.inf
+                for name, cond in zip(names, self.condensable, strict=True)
+            ]
+        )
+        for i in np.nonzero(self.condensable)[0]:
+            column = table[:, 1 + len(names) + i]
+            below = np.isfinite(column)
+            if not below.all():
+                x, y = 1.0 / nodes[below][-2:], column[below][-2:]
+                slope = (y[-1] - y[0]) / (x[-1] - x[0]) if len(x) == 2 else 0.0
+                column[~below] = y[-1] + slope * (1.0 / nodes[~below] - x[-1])
         self.T_min, self.T_max = float(nodes[0]), float(nodes[-1])
         if n > 1:
-            self._spline = CubicSpline(nodes, np.array(rows), axis=0, bc_type="not-a-knot")
+            self._spline = CubicSpline(nodes, table, axis=0, bc_type="not-a-knot")
         else:  # one temperature
             self._spline = lambda T: np.tile(rows[0], (len(T), 1))
         self._names = names
@@ -190,7 +209,8 @@ class NucleationTable:
         nf = len(self._names)
         sigma = np.maximum(values[:, 0], 0.0)
         p = np.exp(values[:, 1 : 1 + nf])
-        caps = np.where(self.condensable, np.exp(values[:, 1 + nf : 1 + 2 * nf]), np.inf)
+        condensing = np.asarray(self.condensable) & (T[:, None] < self._critical)
+        caps = np.where(condensing, np.exp(values[:, 1 + nf : 1 + 2 * nf]), np.inf)
         D = np.exp(values[:, 1 + 2 * nf :])
         return sigma, p, caps, D
 
