@@ -49,14 +49,6 @@ GAMMA = 0.5
 RowFunction = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
-class StepFailed(ArithmeticError):
-    """A row's step fell below round-off of its time: the integration cannot go on."""
-
-    def __init__(self, row: int, t: float) -> None:
-        super().__init__(f"the step size of row {row} fell below round-off at t = {t:.6g} s")
-        self.row, self.t = row, t
-
-
 def jacobian(fun: RowFunction, t, y, rows, F0, h):
     """Blocks dF/dy (n, width, width) and dF/dt (n, width) by forward differences, all columns
     and the time in one call of ``fun``, for steps h: the time increment is sqrt(eps) max(|t|, h),
