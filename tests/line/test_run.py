@@ -159,18 +159,24 @@ def test_line_cli_writes_json_with_design_fields(tmp_path: Path, example_path: P
     assert run("line", str(example_path), "--json", str(out), "--force").returncode == 0
 
 
-def test_a_melt_too_viscous_for_any_pump_is_a_diagnostic(example_dict):
-    """Found by tests/test_simulate_properties.py: PSU 5 K above Tg in a 1 mm die. The die
-    search once diverged (viscous heating to 19000 K, then a math error); now it is blocked at
-    3000 bar and the line says so."""
-    data = example_dict
+def _psu_near_tg(data: dict) -> dict:
+    """The example with PSU and 1 wt% CO2 at 191 C, 5 K above its Tg, through a 1 mm die."""
     data["polymer"]["name"] = "PSU"
     data["fluids"] = [{"name": "CO2", "loading": "1 wt%", "pump_head_temperature": "0 degC"}]
     data["extruder"]["initial_processing_temperature"] = "191 degC"
     data["extruder"]["barrel_zones"] = ["191 degC"] * 4
     data["melt_pump_1"] |= {"outlet_pressure": "100 bar", "max_pressure": "300 bar"}
     data["die"] |= {"gap": "1 mm", "land_length": "5 mm", "temperature": "191 degC"}
-    del data["heat_exchanger"], data["melt_pump_2"]
+    del data["melt_pump_2"]
+    return data
+
+
+def test_a_melt_too_viscous_for_any_pump_is_a_diagnostic(example_dict):
+    """Found by tests/test_simulate_properties.py: PSU 5 K above Tg in a 1 mm die. The die
+    search once diverged (viscous heating to 19000 K, then a math error); now it is blocked at
+    3000 bar and the line says so."""
+    data = _psu_near_tg(example_dict)
+    del data["heat_exchanger"]
     profile = run_line(recipe_from_dict(data))
     assert not profile.feasible
     assert any("would need more than 3000 bar" in d.message for d in profile.diagnostics)
@@ -181,18 +187,11 @@ def test_a_melt_too_viscous_for_the_exchanger_is_a_diagnostic(example_dict):
     trial states of its pressure search fell far below vacuum, where the viscosity underflowed
     to 0 and a logarithm of it raised; and a march that stalls in its first step reported a
     pressure drop of "at least 0 bar". Now the drop is the inlet gradient times the length."""
-    data = example_dict
-    data["polymer"]["name"] = "PSU"
-    data["fluids"] = [{"name": "CO2", "loading": "1 wt%", "pump_head_temperature": "0 degC"}]
-    data["extruder"]["initial_processing_temperature"] = "191 degC"
-    data["extruder"]["barrel_zones"] = ["191 degC"] * 4
-    data["melt_pump_1"] |= {"outlet_pressure": "100 bar", "max_pressure": "300 bar"}
+    data = _psu_near_tg(example_dict)
     data["heat_exchanger"] = {
         "length": "1 m", "bore": "10 mm", "tubes": 1, "wall_temperature": "191 degC",
         "mixer": {"type": "none", "elements": 0},
     }  # fmt: skip
-    data["die"] |= {"gap": "1 mm", "land_length": "5 mm", "temperature": "191 degC"}
-    del data["melt_pump_2"]
     profile = run_line(recipe_from_dict(data))
     assert not profile.feasible
     [message] = [d.message for d in profile.diagnostics if "pressure runs out" in d.message]
