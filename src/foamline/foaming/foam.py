@@ -342,26 +342,18 @@ def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, thickn
     parts = [_report_times(float(t_k), t_exit, t_upper) for t_k in births]
     evals = [np.concatenate(part) for part in parts]
     paused = die[2] if reuse else None
+    rtol = GROWTH_RTOL[fidelity]
     if fidelity == "fast" and nuclei.in_die:
         if paused is None:
             before = [part[0] for part in parts]
             paused = PausedCells(
-                melt,
-                w0,
-                R0,
-                shell_kg,
-                parcel.T,
-                parcel.P,
-                births,
-                t_exit,
-                before,
-                GROWTH_RTOL[fidelity],
+                melt, w0, R0, shell_kg, parcel.T, parcel.P, births, t_exit, before, rtol
             )
         histories = paused.finish(parcel.T, parcel.P, t_upper, evals)
     else:
         histories = advance_cells(
             melt, w0, R0, shell_kg, parcel.T, parcel.P, births, t_upper,
-            t_eval=evals, fidelity=fidelity, rtol=GROWTH_RTOL[fidelity],
+            t_eval=evals, fidelity=fidelity, rtol=rtol,
         )  # fmt: skip
     times, J, X = nuclei.times, nuclei.J, nuclei.X
     radii = np.zeros(len(births))

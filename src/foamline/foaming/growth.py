@@ -674,7 +674,6 @@ class _FastCohorts:
         self.ts: list[list[float]] = [[] for _ in range(K)]
         self.zs: list[list[np.ndarray]] = [[] for _ in range(K)]
         self.done = np.zeros(K, dtype=int)  # report times already written, per cell
-        self.t_evals = t_evals
         for k, e in enumerate(t_evals):  # the states at birth
             n = 1 if e is None else int(np.searchsorted(e, self.t[k], side="right"))
             for time in [self.t[k]] if e is None else e[:n]:
@@ -742,6 +741,8 @@ class _FastCohorts:
                 planned, h = h, np.where(last, stop - t, h)
                 y1, F1, err = rosenbrock.step(fun, t, y, F0, h, rows, rtol, atol)
             ok = err <= 1.0
+            # the next step: from the error; not below the one planned where a report time cut
+            # an accepted step short, and smaller than this one after a rejection
             after = rosenbrock.next_step(h, err)
             self.h[rows] = np.where(
                 ok, np.where(last, np.maximum(after, planned), after), np.minimum(after, h)
