@@ -22,7 +22,6 @@ Condo, P.D. et al. Macromolecules 25 (1992) 6119 (measured Tg of PS-CO2).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -50,8 +49,7 @@ def glass_transition(polymer: Polymer, dissolved: Mapping[str, float] | None = N
     theta = min(chow_theta(polymer, dissolved), 0.5)
     if theta <= 0.0:
         return tg0
-    bracket = (1.0 - theta) * math.log1p(-theta) + theta * math.log(theta)
-    return tg0 * math.exp(_chow_beta(polymer) * bracket)
+    return tg0 * float(_chow_ratio(polymer, theta))
 
 
 def glass_transitions(polymer: Polymer, dissolved: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -59,11 +57,12 @@ def glass_transitions(polymer: Polymer, dissolved: Mapping[str, np.ndarray]) -> 
     loadings (kg per kg polymer), one per state; K, one per state."""
     theta = np.minimum(np.asarray(chow_theta(polymer, dissolved), dtype=float), 0.5)
     laden = theta > 0.0
-    x = np.where(laden, theta, 0.5)  # any value in (0, 1/2] where there is no gas
-    bracket = (1.0 - x) * np.log1p(-x) + x * np.log(x)
-    return polymer["Tg"] * np.where(laden, np.exp(_chow_beta(polymer) * bracket), 1.0)
+    ratio = _chow_ratio(polymer, np.where(laden, theta, 0.5))  # any theta in (0, 1/2] if no gas
+    return polymer["Tg"] * np.where(laden, ratio, 1.0)
 
 
-def _chow_beta(polymer: Polymer) -> float:
-    """beta = z R / (M_p dCp), 1."""
-    return polymer["chow_z"] * R_GAS / (polymer["M_repeat"] * polymer["delta_cp"])
+def _chow_ratio(polymer: Polymer, theta):
+    """Tg / Tg0 = exp(beta [(1 - theta) ln(1 - theta) + theta ln theta]) for theta in (0, 1/2]
+    (a number or an array), beta = z R / (M_p dCp)."""
+    beta = polymer["chow_z"] * R_GAS / (polymer["M_repeat"] * polymer["delta_cp"])
+    return np.exp(beta * ((1.0 - theta) * np.log1p(-theta) + theta * np.log(theta)))
