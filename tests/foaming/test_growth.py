@@ -24,6 +24,9 @@ from foamline.foaming import (
     advance_cells,
     grow_cell,
 )
+from foamline.foaming.cell import FullCells
+from foamline.foaming.grid import stretched_grid
+from foamline.foaming.growth import _Run
 from foamline.materials import (
     diffusivity,
     fluid,
@@ -492,6 +495,55 @@ def test_cells_advanced_together_match_cells_advanced_alone():
         assert max(h.mass_balance_error().values()) < 1e-9
 
 
+def test_full_cells_solve_the_linear_systems_of_their_steps():
+    # FullCells.linearize solves M x = r, M = I / (gamma h) - J, through the structure of J (a
+    # Schur complement on l and the b_i, the shells' tridiagonal blocks of all cells as one
+    # LAPACK system), with J analytic in the w columns and by forward differences in l, b and t.
+    # Against M from a dense central-difference Jacobian of the same right-hand side: three cells
+    # with grids of 12, 40 and 25 volumes (the first and last padded), CO2 + water, grown and
+    # depleted, at their own times and steps. M is ill-conditioned (entries from 1e3 to 1e11), so
+    # the residual of x in the dense M is checked against |M| |x|, the backward error.
+    melt = MeltProperties("PES", ["CO2", "H2O"])
+    run = _Run(melt, {"CO2": 0.03, "H2O": 0.005}, sheet_temperature, die_pressure, 0.0, 0.8)
+    cells = run.fast_cells([50e-9, 80e-9, 60e-9], [1e-13, 3e-13, math.inf], [0.0, 0.005, 0.01])
+    grids = [stretched_grid(1e-16 * f, 1e-20, n) for f, n in ((1.0, 12), (3.0, 40), (50.0, 25))]
+    full = FullCells(cells, grids)
+    rng = np.random.default_rng(7)
+    rows = np.array([0, 1, 2])
+    t = np.array([0.012, 0.018, 0.03])
+    h = np.array([1e-5, 3e-4, 2e-3])
+    z = full.z0.copy()
+    z[:, 0] = [1.5, 2.5, 3.0]
+    for k, g in enumerate(grids):  # depleted towards the wall
+        for i in range(2):
+            start = 3 + i * full.Nmax
+            z[k, start : start + g.n] *= 1.0 - 0.5 * np.exp(-np.arange(g.n) / 4.0)
+    F0 = full.rhs(t, z, rows)
+    solve, dfdt = full.linearize(t, z, rows, F0, h)
+    r = rng.normal(size=z.shape)
+    x = solve(r)
+    for k in rows:
+
+        def f(time: float, state: np.ndarray, k=k) -> np.ndarray:
+            return full.rhs(np.array([time]), state[None, :], rows[k : k + 1])[0]
+
+        J = np.empty((z.shape[1], z.shape[1]))
+        for j in range(z.shape[1]):
+            step = 1e-6 * max(abs(z[k, j]), 1.0) * np.eye(z.shape[1])[j]
+            J[:, j] = (f(t[k], z[k] + step) - f(t[k], z[k] - step)) / (2.0 * step[j])
+        M = np.eye(len(J)) / (0.5 * h[k]) - J
+        residual = np.max(np.abs(M @ x[k] - r[k]))
+        assert residual < 1e-8 * np.max(np.abs(M).sum(axis=1)) * np.max(np.abs(x[k]))
+        dt = 1e-7 * t[k]
+        dF = (f(t[k] + dt, z[k]) - f(t[k] - dt, z[k])) / (2.0 * dt)
+        assert np.max(np.abs(dfdt[k] - dF)) < 1e-5 * np.max(np.abs(dF))
+    # the padding stays empty
+    for k, g in enumerate(grids):
+        for i in range(2):
+            start = 3 + i * full.Nmax
+            assert not np.any(F0[k, start + g.n : start + full.Nmax])
+
+
 def test_advance_cells_rejects_mismatched_inputs():
     melt = MeltProperties("PES", ["CO2"])
     with pytest.raises(ValueError, match="one value per cell"):
@@ -523,3 +575,9 @@ def test_paused_cells_finish_as_one_integration_would():
         assert np.max(np.abs(a.R / c.R - 1.0)) < 1e-3
     with pytest.raises(ValueError, match="up to the pause"):
         paused.finish(T_300C, P, 0.3, [e[1:] for e in evals])
+    # cells that report at every step before the pause go on doing so after it
+    every = PausedCells(melt, dissolved, R0, shells, T_300C, P, births, 0.02, [None, None])
+    for h in every.finish(T_300C, P, 0.3, [None, None]):
+        assert h.t[-1] == 0.3 and np.all(np.diff(h.t) > 0.0) and np.any(h.t > 0.02)
+    with pytest.raises(ValueError, match="up to the pause"):
+        every.finish(T_300C, P, 0.3, evals)

@@ -48,9 +48,10 @@ Arefmanesh & Advani 1991, Everitt, Harlen & Wilson 2006; not done here.)
 fidelity="full": finite volumes on a grid in y whose widths grow geometrically (ratio about 1.15)
 from a first cell 1/20 of the wall layer sqrt(pi tau) (tau below) at 1e-4 of the run, or when
 the bubble has grown by 1e-6 of its final growth if earlier; the wall gradient is one-sided
-second order; the method of lines is integrated by scipy's BDF with an analytic sparse
-Jacobian. The fluxes telescope, so each fluid's total is conserved to round-off. For an
-isolated bubble the melt is cut at a finite Y beyond both 10 sqrt(tau_i) and
+second order; the method of lines is integrated by the Rosenbrock method RODAS3 of
+:mod:`.rosenbrock` (the linear algebra by the Jacobian's structure, :class:`.cell.FullCells`),
+all the cells of a foam at once. The fluxes telescope, so each fluid's total is conserved to
+round-off. For an isolated bubble the melt is cut at a finite Y beyond both 10 sqrt(tau_i) and
 (1.2 R_end + 8 sqrt(D_max t_end))^3 - (1.2 R_end)^3, several diffusion lengths beyond the
 bubble, with R_end and tau from a fast run first: the far end stays undepleted to < 1e-6.
 
@@ -70,11 +71,10 @@ differs by < 3 % on the test cases of tests/foaming (docs/foaming.md has the fig
 ignores the history of the wall concentration (no Duhamel integral), so it is less accurate
 under fast pressure ramps.
 
-The fast closure is integrated by the Rosenbrock method RODAS3 of :mod:`.rosenbrock`, with
-steps ending at the report times. Many cells (the cohorts of a foam): :func:`advance_cells`
-integrates them in fast fidelity as rows of one array, each from its birth with steps of its
-own, until it ends or collapses, and :class:`PausedCells` pauses that integration, at the die
-exit, to finish it under several later conditions.
+Both fidelities are integrated by RODAS3, with steps ending at the report times. Many cells (the
+cohorts of a foam): :func:`advance_cells` integrates them as rows of one array, each from its
+birth with steps of its own, until it ends or collapses, and :class:`PausedCells` pauses that
+integration (fast fidelity), at the die exit, to finish it under several later conditions.
 
 References
 ----------
@@ -99,11 +99,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
-from scipy.integrate import BDF
 
 from foamline.errors import FoamlineError
 from foamline.foaming import rosenbrock
-from foamline.foaming.cell import FOUR_PI_3, CellProblem, FastCells, gas
+from foamline.foaming.cell import FOUR_PI_3, FastCells, FullCells, gas
 from foamline.foaming.grid import ShellGrid, stretched_grid
 from foamline.foaming.properties import (
     MeltProperties,
@@ -360,7 +359,7 @@ def advance_cell(
     cells = run.fast_cells([R0_m], [shell_polymer_kg], [t_start_s], initial_pressures_Pa)
     if fidelity == "fast":
         return run.fast(cells, tol, [times])[0]
-    return run.full(cells, 0, run.grids(cells, n_cells)[0], tol, times)
+    return run.full(cells, run.grids(cells, n_cells), tol, [times])[0]
 
 
 def advance_cells(
@@ -380,11 +379,10 @@ def advance_cells(
     """Advance many cells together: the cohorts of one foam.
 
     The cells share the melt, its loading ``dissolved`` and T(t), P(t); each has its own initial
-    radius, shell and start (birth) time. In fast fidelity they are integrated as one system,
-    vectorised over the cells, from the first birth to ``t_end_s``: a cell joins at its birth and
-    leaves when it collapses (the integrator restarts there). In full fidelity one such fast run
-    sizes every cell's grid, then each cell is solved on its own. Each history equals that of
-    :func:`advance_cell` within the integration tolerance.
+    radius, shell and start (birth) time. They are integrated together, as rows of one array
+    (vectorised over the cells), each from its birth to ``t_end_s`` with steps of its own, or until
+    it collapses; in full fidelity one fast run of them first sizes every cell's grid. Each
+    history equals that of :func:`advance_cell` within the integration tolerance.
 
     Parameters
     ----------
@@ -402,8 +400,7 @@ def advance_cells(
     tol = DEFAULT_RTOL[fidelity] if rtol is None else float(rtol)
     if fidelity == "fast":
         return run.fast(cells, tol, evals)
-    grids = run.grids(cells, None)
-    return [run.full(cells, k, grid, tol, evals[k]) for k, grid in enumerate(grids)]
+    return run.full(cells, run.grids(cells, None), tol, evals)
 
 
 class PausedCells:
@@ -438,7 +435,7 @@ class PausedCells:
         run = _Run(melt, dissolved, T, P, float(births.min()), self.t_pause)
         self._cells = run.fast_cells(R0, shells, births)
         tol = DEFAULT_RTOL["fast"] if rtol is None else float(rtol)
-        self._state = _FastCohorts(self._cells, tol, evals).advance(self.t_pause)
+        self._state = _Cohorts(self._cells, tol, evals).advance(self.t_pause)
 
     def finish(
         self,
@@ -455,8 +452,9 @@ class PausedCells:
         cells = self._cells.under(run.T_of_t, run.P_of_t, run.nodes_at)
         evals = _check_evals(t_eval, births, t_end_s)
         for k, (before, after) in enumerate(zip(self._evals, evals, strict=True)):
-            n = len(before) if before is not None else 0
-            if (before is None) != (after is None) or not np.array_equal(before, after[:n]):
+            if before is None and after is None:  # reports at every step
+                continue
+            if before is None or after is None or not np.array_equal(before, after[: len(before)]):
                 raise ValueError(
                     f"t_eval of cell {k} must begin with its report times up to the pause"
                 )
@@ -560,7 +558,7 @@ class _Run:
         )
 
     def fast(self, cells: FastCells, rtol: float, t_evals: list) -> list[CellHistory]:
-        return self.histories(cells, _FastCohorts(cells, rtol, t_evals).advance(self.t1).results())
+        return self.histories(cells, _Cohorts(cells, rtol, t_evals).advance(self.t1).results())
 
     def histories(self, cells: FastCells, results: list) -> list[CellHistory]:
         """The histories of fast ``cells`` from their (times, states, collapsed) results."""
@@ -573,7 +571,7 @@ class _Run:
 
     def grids(self, cells: FastCells, n_cells: int | None) -> list[ShellGrid]:
         """The shell grid of each of ``cells``, sized by one fast run (see the module docstring)."""
-        runs = _FastCohorts(cells, SIZING_RTOL, [None] * len(cells.R0)).advance(self.t1).results()
+        runs = _Cohorts(cells, SIZING_RTOL, [None] * len(cells.R0)).advance(self.t1).results()
         return [
             self._grid(ts, cells.R0[k] * np.exp(zs[:, 0]), cells.ages(k, zs), cells.Y[k], n_cells)
             for k, (ts, zs, _) in enumerate(runs)
@@ -598,22 +596,23 @@ class _Run:
             extent = max(10.0 * math.sqrt(float(tau[-1].max())), reach)
         return stretched_grid(extent, max(first, 1e-12 * extent), n_cells)
 
-    def full(self, cells: FastCells, k: int, grid: ShellGrid, rtol, t_eval) -> CellHistory:
-        """Cell k of ``cells`` in full fidelity on ``grid``."""
-        t0, R0, rho, Y = (float(x[k]) for x in (cells.t0, cells.R0, cells.rho, cells.Y))
-        cell = CellProblem(
-            self.melt, self.w0, cells.p0[k], R0, rho, Y, self.T_of_t, self.P_of_t,
-            self.node_at, t0, self.t1,
-        )  # fmt: skip
-        ts, zs, collapsed = _integrate_full(cell, grid, rtol, t_eval, self.t1)
-        b, dissolved, w = cell.full_contents(zs)
-        R_end = R0 * math.exp(zs[-1, 0])
-        profile = ShellProfile(
-            grid.centres.copy(),
-            np.cbrt(grid.centres + R_end**3),
-            MappingProxyType({name: w[-1, i].copy() for i, name in enumerate(self.fluids)}),
-        )
-        return self.history(ts, zs[:, 0], b, dissolved, collapsed, "full", profile, R0, rho, Y)
+    def full(self, cells: FastCells, grids: list[ShellGrid], rtol, t_evals) -> list[CellHistory]:
+        """``cells`` in full fidelity, each on its grid."""
+        full = FullCells(cells, grids)
+        results = _Cohorts(full, rtol, t_evals).advance(self.t1).results()
+        out = []
+        for k, (ts, zs, collapsed) in enumerate(results):
+            b, dissolved, w = full.contents(k, zs)
+            R_end = cells.R0[k] * math.exp(zs[-1, 0])
+            centres = grids[k].centres.copy()
+            profile = ShellProfile(
+                centres,
+                np.cbrt(centres + R_end**3),
+                MappingProxyType({name: w[-1, i].copy() for i, name in enumerate(self.fluids)}),
+            )
+            cell = (cells.R0[k], cells.rho[k], cells.Y[k])
+            out.append(self.history(ts, zs[:, 0], b, dissolved, collapsed, "full", profile, *cell))
+        return out
 
     def history(self, ts, ell, b, dissolved, collapsed, fidelity, profile, R0, rho, Y):
         """The :class:`CellHistory` of a cell of initial radius R0 (m), polymer density rho
@@ -653,9 +652,10 @@ class _Run:
         )
 
 
-class _FastCohorts:
-    """Cells in fast fidelity, each integrated from its birth with steps of its own
-    (:mod:`.rosenbrock`): the state of the integration, resumable and forkable (PausedCells).
+class _Cohorts:
+    """Cells (:class:`.cell.FastCells` or :class:`.cell.FullCells`), each integrated from its
+    birth with steps of its own (:mod:`.rosenbrock`): the state of the integration, resumable
+    and forkable (PausedCells).
 
     A cell's steps end at its report times, where its state is written (at every accepted step
     if it has none); it leaves when its radius falls below COLLAPSE_FRACTION of R0.
@@ -695,7 +695,7 @@ class _FastCohorts:
         if self.t_evals[k] is not None:
             self.done[k] += 1
 
-    def fork(self, cells: FastCells, t_evals: list) -> _FastCohorts:
+    def fork(self, cells: FastCells, t_evals: list) -> _Cohorts:
         """A copy that goes on with ``cells`` (other T(t), P(t)) and report times ``t_evals``,
         which begin with those already written."""
         new = copy.copy(self)
@@ -714,9 +714,9 @@ class _FastCohorts:
             for ts, zs, c in zip(self.ts, self.zs, self.collapsed, strict=True)
         ]
 
-    def advance(self, t_end: float) -> _FastCohorts:
+    def advance(self, t_end: float) -> _Cohorts:
         """Integrate every cell to ``t_end`` (s), or until it has collapsed."""
-        fun, rtol, atol = self.cells.rhs, self.rtol, self.atol
+        fun, rtol, atol, sizes = self.cells.rhs, self.rtol, self.atol, self.cells.sizes
         ell_collapse = math.log(COLLAPSE_FRACTION)
         while True:
             rows = np.nonzero((self.t < t_end) & ~self.collapsed)[0]
@@ -732,14 +732,17 @@ class _FastCohorts:
                 fresh = np.isnan(h)
                 if fresh.any():
                     h[fresh] = rosenbrock.first_step(
-                        fun, t[fresh], y[fresh], F0[fresh], rows[fresh], rtol, atol,
-                        t_end - t[fresh],
+                        y[fresh], F0[fresh], rtol, atol, t_end - t[fresh],
+                        None if sizes is None else sizes[rows[fresh]],
                     )  # fmt: skip
                 # each step ends at the next report time or t_end where it would pass them
                 stop = np.minimum(self.next_report[rows], t_end)
                 last = h >= stop - t
                 planned, h = h, np.where(last, stop - t, h)
-                y1, F1, err = rosenbrock.step(fun, t, y, F0, h, rows, rtol, atol)
+                y1, F1, err = rosenbrock.step(
+                    fun, t, y, F0, h, rows, rtol, atol, self.cells.linearize,
+                    None if sizes is None else sizes[rows],
+                )  # fmt: skip
             ok = err <= 1.0
             # the next step: from the error; not below the one planned where a report time cut
             # an accepted step short, and smaller than this one after a rejection
@@ -773,43 +776,6 @@ class _FastCohorts:
             e = self.t_evals[k]
             if e is not None:
                 self.next_report[k] = e[self.done[k]] if self.done[k] < len(e) else math.inf
-
-
-def _integrate_full(cell: CellProblem, grid: ShellGrid, rtol: float, t_eval, t_end: float):
-    """One cell in full fidelity on ``grid``: BDF with the analytic sparse Jacobian, from its
-    birth to ``t_end`` (s) or until its radius falls below COLLAPSE_FRACTION of R0. Returns the
-    report times (every step if ``t_eval`` is None), the states there and whether it collapsed."""
-    z0, atol = cell.full_start(grid, rtol)
-    solver = BDF(cell.full_rhs, cell.t0, z0, t_end, rtol=rtol, atol=atol, jac=cell.full_jac)
-    n = 1 if t_eval is None else int(np.searchsorted(t_eval, cell.t0, side="right"))
-    ts = [cell.t0] if t_eval is None else t_eval[:n].tolist()
-    zs = [z0] * len(ts)
-    ell_collapse = math.log(COLLAPSE_FRACTION)
-    while solver.status == "running":
-        # trial states may overflow harmlessly (BDF also rescales its unused higher differences
-        # after big step increases); the accepted state is checked
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            message = solver.step()
-        if solver.status == "failed" or not np.all(np.isfinite(solver.y)):
-            R = cell.R0 * math.exp(min(float(solver.y[0]), 700.0))
-            raise GrowthSolverError(
-                f"the cell-growth integrator stopped at t = {solver.t:.4g} s "
-                f"(R = {R * 1e6:.4g} um): {message or 'the state is no longer finite'}"
-            )
-        if t_eval is None:
-            ts.append(solver.t)
-            zs.append(solver.y.copy())
-        elif n < len(t_eval) and t_eval[n] <= solver.t:
-            m = int(np.searchsorted(t_eval, solver.t, side="right"))
-            ts.extend(t_eval[n:m].tolist())
-            zs.extend(solver.dense_output()(t_eval[n:m]).T)
-            n = m
-        if solver.y[0] < ell_collapse:
-            if t_eval is not None and solver.t > ts[-1]:
-                ts.append(solver.t)
-                zs.append(solver.y.copy())
-            return np.array(ts), np.array(zs), True
-    return np.array(ts), np.array(zs), False
 
 
 # -- input checks ---------------------------------------------------------------------------------

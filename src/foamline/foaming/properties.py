@@ -181,9 +181,6 @@ class MeltProperties:
             if self.fixed_viscosity is None
             else None
         )
-        self._plasticisation_list = (
-            [] if self._plasticisation is None else self._plasticisation.tolist()
-        )
         self._key = (
             self.polymer.name,
             tuple(sorted((k, v.si) for k, v in self.polymer.values.items())),
@@ -191,37 +188,16 @@ class MeltProperties:
             surface_tension_N_m is None,
         )
 
-    # -- scalar properties ---------------------------------------------------------------------
+    # -- properties at the wall ----------------------------------------------------------------
     def melt_density(self, T: float, P: float) -> float:
         """Density of the neat melt, kg polymer per m3 of melt, at T (K) and P (Pa)."""
         return melt_density(self.polymer, T, P)
 
-    def viscosity(self, T: float, P: float, wall: list[float]) -> float:
-        """Zero-shear viscosity, Pa s, at T (K), P (Pa), ``wall`` dissolved (kg/kg) per fluid:
-        :func:`foamline.materials.zero_shear_viscosity` with its exponential plasticisation,
-        ``inf`` for a glass."""
-        if self.fixed_viscosity is not None:
-            return self.fixed_viscosity
-        ln_eta = ln_neat_zero_shear_viscosity(self.polymer, T, P) - sum(
-            b * w for b, w in zip(self._plasticisation_list, wall, strict=True)
-        )
-        return math.inf if ln_eta > 709.0 else math.exp(ln_eta)
-
-    def dln_viscosity_dwall(self) -> np.ndarray:
-        """d ln(eta) / d w_i, per kg/kg of each fluid at the wall (0 for a fixed viscosity)."""
-        if self._plasticisation is None:
-            return np.zeros(len(self.fluids))
-        return -self._plasticisation
-
-    def surface_tension(self, node: NodeProperties, wall: list[float]) -> float:
-        """Surface tension, N/m, of the melt holding ``wall`` (kg/kg per fluid) at the node's T."""
-        if self.fixed_surface_tension is not None:
-            return self.fixed_surface_tension
-        return node.sigma0 * max(sigma_ratio(node, wall), 0.0) ** 4
-
     def ln_viscosities(self, T, P, wall: np.ndarray) -> np.ndarray:
         """ln of the zero-shear viscosity (Pa s) of melt holding ``wall`` (rows, fluids) kg/kg, at
-        T (K) and P (Pa), numbers or one per row: as :meth:`viscosity`, ``inf`` for a glass."""
+        T (K) and P (Pa), numbers or one per row: :func:`foamline.materials.zero_shear_viscosity`
+        by its neat part and exponential plasticisation (or the fixed viscosity), ``inf`` for a
+        glass."""
         if self._plasticisation is None:
             return np.full(len(wall), math.log(self.fixed_viscosity))
         neat = ln_neat_zero_shear_viscosity(self.polymer, T, P)
@@ -359,14 +335,6 @@ class NodeArrays:
         self.sigma0 = sigma0
         self.sigma_slope = sigma_slope
         self.sigma_curvature = sigma_curvature
-
-
-def sigma_ratio(node: NodeProperties, wall: list[float]) -> float:
-    """1 + sum_i (a_i + b_i w_i) w_i: (sigma / sigma_0)^(1/4) for the wall loadings w_i."""
-    return 1.0 + sum(
-        (a + b * w) * w
-        for a, b, w in zip(node.sigma_slope_list, node.sigma_curvature_list, wall, strict=True)
-    )
 
 
 def _compute_row(

@@ -1,7 +1,8 @@
-"""Many small independent stiff systems integrated at once, each with its own time and step.
+"""Many independent stiff systems integrated at once, each with its own time and step.
 
-The cohorts of a foam in fast fidelity do not interact: each is a system of a few ODEs
-(:class:`~foamline.foaming.cell.FastCells`) under the same T(t), P(t). They are advanced here
+The cohorts of a foam do not interact: each is a system of ODEs, a few in fast fidelity
+(:class:`~foamline.foaming.cell.FastCells`), a few hundred in full fidelity
+(:class:`~foamline.foaming.cell.FullCells`), under the same T(t), P(t). They are advanced here
 as rows of one array, every row with its own time t_k and step h_k, so a cohort born late
 starts at its birth with steps of its own (no restart of the others) and a cohort that needs
 small steps does not slow the rest. One right-hand-side call serves all rows at their own
@@ -20,12 +21,13 @@ M = I / (gamma h) - J, gamma = 1/2, J = df/dy and T = df/dt at (t, y), f0 = f(t,
     y1 = y + 2 k1 + k3 + k4,      error = k4
 
 A row's step is accepted where the RMS of error / (atol + rtol max(|y|, |y1|)) is <= 1; its
-next step is h 0.9 err^(-1/3), between h / 5 and 6 h. J (one block per row) and T come from
-one stacked call of f with each column, and the time, perturbed in turn (forward differences,
-relative increment sqrt(machine epsilon)). f(t + h, y1) starts the next step. There is no
-interpolant between the ends of a step: one made with f at the ends is wrong on a stiff problem,
-where f(y1) carries the fast modes (a bubble in a melt of 1 mPa s: d ln R/dt = 1198 1/s against
-1.7 1/s of the step), so the driver ends steps at the report times.
+next step is h 0.9 err^(-1/3), between h / 5 and 6 h. For small systems J (one dense block per
+row) and T come from one stacked call of f with each column, and the time, perturbed in turn
+(forward differences, relative increment sqrt(machine epsilon)), and M is inverted per row; a
+large system brings its own linear algebra (``linearize``). f(t + h, y1) starts the next step.
+There is no interpolant between the ends of a step: one made with f at the ends is wrong on a
+stiff problem, where f(y1) carries the fast modes (a bubble in a melt of 1 mPa s: d ln R/dt =
+1198 1/s against 1.7 1/s of the step), so the driver ends steps at the report times.
 
 References: Sandu, A., Verwer, J.G., Blom, J.G., Spee, E.J., Carmichael, G.R., Potra, F.A.
 Benchmarking stiff ODE solvers for atmospheric chemistry problems II: Rosenbrock solvers.
@@ -47,6 +49,8 @@ GAMMA = 0.5
 
 #: f(t, y, rows) -> dy/dt: times (n,), states (n, width) and the row index (n,) of each state.
 RowFunction = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+#: (t, y, rows, f(t, y), h) -> (b -> M^-1 b, df/dt): the linear algebra of one step.
+Linearization = Callable[..., tuple[Callable[[np.ndarray], np.ndarray], np.ndarray]]
 
 
 def jacobian(fun: RowFunction, t, y, rows, F0, h):
@@ -67,16 +71,36 @@ def jacobian(fun: RowFunction, t, y, rows, F0, h):
     return J, (Fs[width] - F0) / dt[:, None]
 
 
-def step(fun: RowFunction, t, y, f0, h, rows, rtol: float, atol: np.ndarray):
+def dense_linearization(fun: RowFunction) -> Linearization:
+    """The linearization of small systems: dense Jacobian blocks by :func:`jacobian`, M
+    inverted row by row."""
+
+    def linearize(t, y, rows, F0, h):
+        J, T = jacobian(fun, t, y, rows, F0, h)
+        M_inv = np.linalg.inv(np.eye(y.shape[1]) / (GAMMA * h)[:, None, None] - J)
+        return (lambda b: np.einsum("nij,nj->ni", M_inv, b)), T
+
+    return linearize
+
+
+def step(
+    fun: RowFunction,
+    t,
+    y,
+    f0,
+    h,
+    rows,
+    rtol: float,
+    atol: np.ndarray,
+    linearize: Linearization | None = None,
+    sizes: np.ndarray | None = None,
+):
     """One step of every row: the new states, f there and the error norms (inf where a trial
-    state was not finite)."""
-    J, T = jacobian(fun, t, y, rows, f0, h)
+    state was not finite). ``linearize`` gives M^-1 and df/dt (default: dense, by
+    :func:`dense_linearization`); ``sizes`` the number of components of each row that count in
+    the error norm (the first ones; default all)."""
+    solve, T = (linearize or dense_linearization(fun))(t, y, rows, f0, h)
     hc = h[:, None]
-    M_inv = np.linalg.inv(np.eye(y.shape[1]) / (GAMMA * h)[:, None, None] - J)
-
-    def solve(b: np.ndarray) -> np.ndarray:
-        return np.einsum("nij,nj->ni", M_inv, b)
-
     k1 = solve(f0 + GAMMA * hc * T)
     k2 = solve(f0 + 4.0 * k1 / hc + 3.0 * GAMMA * hc * T)
     t1 = t + h
@@ -87,9 +111,17 @@ def step(fun: RowFunction, t, y, f0, h, rows, rtol: float, atol: np.ndarray):
     y1 = y4 + k4
     f1 = fun(t1, y1, rows)
     scale = atol + rtol * np.maximum(np.abs(y), np.abs(y1))
-    err = np.sqrt(np.mean((k4 / scale) ** 2, axis=1))
+    err = rms(k4 / scale, sizes)
     finite = np.isfinite(y1).all(axis=1) & np.isfinite(f1).all(axis=1)
     return y1, f1, np.where(finite & np.isfinite(err), err, math.inf)
+
+
+def rms(x: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
+    """Root mean square of each row of x over its first ``sizes`` components (default all;
+    the others must be 0)."""
+    if sizes is None:
+        return np.sqrt(np.mean(x * x, axis=1))
+    return np.sqrt(np.sum(x * x, axis=1) / sizes)
 
 
 def next_step(h: np.ndarray, err: np.ndarray) -> np.ndarray:
@@ -99,12 +131,12 @@ def next_step(h: np.ndarray, err: np.ndarray) -> np.ndarray:
     return h * np.clip(factor, SHRINK_MIN, GROW_MAX)
 
 
-def first_step(fun: RowFunction, t, y, F0, rows, rtol: float, atol: np.ndarray, span):
+def first_step(y, F0, rtol: float, atol: np.ndarray, span, sizes=None):
     """A first step per row: 1 % of the time over which the state changes by its own size
     (Hairer, Norsett & Wanner, Solving ODEs I, II.4), at most 1 % of ``span``."""
     scale = atol + rtol * np.abs(y)
-    d0 = np.sqrt(np.mean((y / scale) ** 2, axis=1))
-    d1 = np.sqrt(np.mean((F0 / scale) ** 2, axis=1))
+    d0 = rms(y / scale, sizes)
+    d1 = rms(F0 / scale, sizes)
     with np.errstate(divide="ignore", invalid="ignore"):
         h = np.where((d0 > 1e-5) & (d1 > 1e-5), 0.01 * d0 / d1, 1e-6 * span)
     return np.minimum(h, 0.01 * span)
