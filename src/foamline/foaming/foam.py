@@ -28,7 +28,7 @@ leaves the die into the ambient pressure and cools with the sheet (:mod:`.coolin
 3. Growth: each cohort grows from 1.2 times the critical radius 2 sigma / (p_b - P) in its shell
    (:func:`.growth.advance_cells`, Amon-Denson cell model, one diffusion equation per fluid), at
    a relative tolerance ``GROWTH_RTOL`` of 1e-4 in full fidelity (at 1e-5 the foam of example
-   (a) changes by 2e-5 in mean diameter and 1e-6 in void fraction, for 1.6 times the run time)
+   (a) changes by 1e-6 in mean diameter and in void fraction, for 2.2 times the run time)
    and 1e-3 in fast fidelity, whose steps end at the report times (:func:`_report_times`): the
    fast foams of the examples agree with an LSODA integration at rtol 1e-7 within 5e-6 in mean
    diameter (docs/foaming.md).
