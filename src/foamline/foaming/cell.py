@@ -30,9 +30,9 @@ import numpy as np
 from scipy.linalg.lapack import dgttrf as gttrf
 from scipy.linalg.lapack import dgttrs as gttrs
 
+from foamline.foaming import rosenbrock
 from foamline.foaming.grid import ShellGrid
 from foamline.foaming.properties import sample
-from foamline.foaming.rosenbrock import _SQRT_EPS, GAMMA
 from foamline.materials.solubility import R_GAS
 
 #: A layer "age" of this fraction of the run regularises the 1/sqrt(tau) start of the closure.
@@ -211,9 +211,8 @@ class FullCells:
             self._conductance[k, : g.n - 1] = 1.0 / np.diff(g.centres)
             self._inv_width[k, : g.n] = 1.0 / g.widths
         self._ws_over_bs = cells.w_scale / cells.b_scale  # (K, nf)
-        w = np.zeros((K, nf, N))
-        real = np.arange(N)[None, :] < self.N[:, None]
-        w[:, :, :] = np.where(real[:, None, :], (cells.w0 / cells.w_scale)[:, :, None], 0.0)
+        real = np.arange(N)[None, None, :] < self.N[:, None, None]
+        w = np.where(real, (cells.w0 / cells.w_scale)[:, :, None], 0.0)
         self.z0 = np.hstack([cells.z0[:, : 1 + nf], w.reshape(K, -1)])
 
     def atol(self, rtol: float) -> np.ndarray:
@@ -266,17 +265,8 @@ class FullCells:
         a, inv_w, k, cw = self._shell(self.cells.conditions(t)[2], R, cells)
         inv_w = np.broadcast_to(inv_w, (n, nf, N))
         # the columns of l and the b_i, and t, by forward differences in one call
-        dy = _SQRT_EPS * np.maximum(np.abs(y[:, :m]), 1.0)
-        dt = _SQRT_EPS * np.maximum(np.abs(t), h)
-        ys = np.repeat(y[None, :, :], m + 1, axis=0)
-        ys[np.arange(m), :, np.arange(m)] += dy.T
-        ts = np.repeat(t[None, :], m + 1, axis=0)
-        ts[m] += dt
-        Fs = self.rhs(ts.ravel(), ys.reshape(-1, y.shape[1]), np.tile(cells, m + 1))
-        Fs = Fs.reshape(m + 1, n, -1)
-        border = (Fs[:m] - F0) / dy.T[:, :, None]  # [column, row, equation]
-        dfdt = (Fs[m] - F0) / dt[:, None]
-        hg = 1.0 / (GAMMA * h)
+        border, dfdt = rosenbrock.jacobian(self.rhs, t, y, cells, F0, h, columns=m)
+        hg = 1.0 / (rosenbrock.GAMMA * h)
         # M_WW: hg - (the tridiagonal of the fluxes and the wall)
         lower = np.zeros((n, nf, N))  # the coefficient of w_j-1 in row j
         upper = np.zeros((n, nf, N))  # of w_j+1 in row j
@@ -293,14 +283,14 @@ class FullCells:
 
         # V = M_WW^-1 J_WB: the l column, and the b_i columns together (each touches only the
         # first cell of its own fluid's block)
-        J_Wl = border[0, :, m:]
-        J_Wb = border[1:, :, m:].sum(axis=0)
+        J_Wl = border[:, m:, 0]
+        J_Wb = border[:, m:, 1:].sum(axis=2)
         V_l, V_b = (tridiagonal(J.ravel()).reshape(n, nf, N) for J in (J_Wl, J_Wb))
         # the b rows' entries in the w columns: k c1 and k c2 (w_scale / b_scale) at w_0, w_1
         e1 = k * cw[:, 1:2] * self._ws_over_bs[cells]
         e2 = k * cw[:, 2:3] * self._ws_over_bs[cells]
         # Schur complement S = M_BB - M_BW M_WW^-1 M_WB on (l, b)
-        S = np.eye(m) * hg[:, None, None] - border[:, :, :m].transpose(1, 2, 0)
+        S = np.eye(m) * hg[:, None, None] - border[:, :m, :]
         i = np.arange(nf)
         S[:, 1 + i, 0] -= e1 * V_l[:, :, 0] + e2 * V_l[:, :, 1]
         S[:, 1 + i, 1 + i] -= e1 * V_b[:, :, 0] + e2 * V_b[:, :, 1]
