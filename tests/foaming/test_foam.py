@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -126,6 +128,40 @@ def test_too_little_gas_nucleates_nothing_and_says_so(base) -> None:
     recipe = recipe_from_dict(data)
     with pytest.raises(FoamlineError, match="hardly any cells nucleate"):
         simulate_foam(recipe, run_line(recipe), "fast")
+
+
+def test_a_foam_whose_cells_all_dissolve_reports_zeros_not_nan() -> None:
+    # CA with 1 wt% CO2 through a short die (a recipe drawn by the random recipe test): its one
+    # cohort dissolves again in fast fidelity. The foam then has no cells, no void, no walls and
+    # nothing ruptured, in numbers a result file can hold (0/0 gave a NaN rupture fraction).
+    data = {
+        "schema": "foamline.recipe/1",
+        "name": "dissolving",
+        "polymer": {"name": "CA"},
+        "fluids": [{"name": "CO2", "loading": "1 wt%", "pump_head_temperature": "0 degC"}],
+        "extruder": {
+            "throughput": "1 kg/h", "initial_processing_temperature": "267 degC",
+            "barrel_zones": ["267 degC"] * 4, "screw_speed": "20 rpm",
+            "screw_diameter": "20 mm", "metering": "gravimetric",
+        },
+        "injection": {"pressure": "80 bar", "needles": 1, "plates": 0, "cooled_pump_heads": False},
+        "melt_pump_1": {
+            "displacement": "2 cm3/rev", "volumetric_efficiency": 1.0,
+            "max_pressure": "300 bar", "outlet_pressure": "100 bar",
+        },
+        "die": {
+            "type": "wide-slit", "width": "50 mm", "gap": "1 mm", "land_length": "5 mm",
+            "temperature": "267 degC",
+        },
+        "post_die": {"cooling_medium": "air", "take_off_speed": "1 m/min"},
+        "knobs": {"heterogeneous_factor": 0.01, "critical_wall_thickness": "10 nm"},
+    }  # fmt: skip
+    recipe = recipe_from_dict(data)
+    foam = simulate_foam(recipe, run_line(recipe), "fast")
+    assert not np.any(foam.radii > 0.0)  # the case this test is about
+    assert foam.void_fraction == 0.0 and foam.mean_cell_diameter_um == 0.0
+    assert foam.ruptured_fraction == 0.0 and foam.cell_density_per_cm3_polymer == 0.0
+    json.dumps(foam.to_dict(), allow_nan=False)
 
 
 def test_too_few_sites_say_so(base) -> None:

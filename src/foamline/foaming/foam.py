@@ -370,7 +370,7 @@ def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, thickn
     std_d = float(np.sqrt(np.sum(w * (d - mean_d) ** 2)))
     pairs, wall = _walls(knobs, histories, radii, counts, phi, t_freeze)
     weight = np.outer(counts * alive, counts * alive)
-    ruptured = float((pairs * weight).sum() / weight.sum())
+    ruptured = float((pairs * weight).sum() / weight.sum()) if weight.sum() else 0.0
     skin = _skin(recipe, polymer, w0, parcel, t_exit, thickness)
     return Foam(
         birth_times=births,
