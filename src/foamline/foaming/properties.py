@@ -65,66 +65,6 @@ _MAX_CACHED_NODES = 200_000
 _NODE_CACHE: dict[tuple, np.ndarray] = {}
 
 
-class NodeProperties:
-    """Temperature-dependent properties of every fluid of a cell at one temperature.
-
-    Attributes (numpy arrays over the fluids, made on first use; ``*_list`` as Python lists)
-    ----------
-    henry : Henry constant of each fluid, (kg/kg polymer) / Pa.
-    diffusivity : diffusion coefficient of each fluid in the melt, m2/s.
-    cap : vapour pressure of each condensable fluid, Pa; ``inf`` for gases and above Tc.
-    sigma0 : surface tension of the neat melt, N/m.
-    sigma_slope, sigma_curvature : a_i and b_i of the surface-tension law above.
-    """
-
-    __slots__ = (
-        "henry_list",
-        "diffusivity_list",
-        "cap_list",
-        "sigma0",
-        "sigma_slope_list",
-        "sigma_curvature_list",
-        "_arrays",
-    )
-
-    def __init__(
-        self,
-        henry: list[float],
-        diffusivity: list[float],
-        cap: list[float],
-        sigma0: float,
-        sigma_slope: list[float],
-        sigma_curvature: list[float],
-    ) -> None:
-        self.henry_list = henry
-        self.diffusivity_list = diffusivity
-        self.cap_list = cap
-        self.sigma0 = sigma0
-        self.sigma_slope_list = sigma_slope
-        self.sigma_curvature_list = sigma_curvature
-        self._arrays = None
-
-    def _array(self, k: int) -> np.ndarray:
-        if self._arrays is None:
-            self._arrays = tuple(
-                np.array(x)
-                for x in (
-                    self.henry_list,
-                    self.diffusivity_list,
-                    self.cap_list,
-                    self.sigma_slope_list,
-                    self.sigma_curvature_list,
-                )
-            )
-        return self._arrays[k]
-
-    henry = property(lambda self: self._array(0))
-    diffusivity = property(lambda self: self._array(1))
-    cap = property(lambda self: self._array(2))
-    sigma_slope = property(lambda self: self._array(3))
-    sigma_curvature = property(lambda self: self._array(4))
-
-
 class MeltProperties:
     """Properties of one polymer grade holding a set of blowing fluids, for the growth solver.
 
@@ -174,7 +114,6 @@ class MeltProperties:
             self.fixed_diffusivity[names.index(key)] = _positive_or_none(
                 value, f"diffusivity_m2_s[{name!r}]"
             )
-        self._fixed_D_list = self.fixed_diffusivity.tolist()
         self._fixed_D_columns = np.nonzero(~np.isnan(self.fixed_diffusivity))[0]
         self._plasticisation = (
             np.array(plasticisation_coefficients(self.polymer, names))
@@ -203,7 +142,7 @@ class MeltProperties:
         neat = ln_neat_zero_shear_viscosity(self.polymer, T, P)
         return neat - wall @ self._plasticisation
 
-    def surface_tensions(self, node: NodeProperties | NodeArrays, wall: np.ndarray) -> np.ndarray:
+    def surface_tensions(self, node: NodeArrays, wall: np.ndarray) -> np.ndarray:
         """Surface tension, N/m, of the melt holding ``wall`` (cells, fluids) kg/kg at the node's T
         (a :class:`NodeArrays` gives one temperature per row)."""
         if self.fixed_surface_tension is not None:
@@ -212,11 +151,11 @@ class MeltProperties:
         return node.sigma0 * np.maximum(ratio, 0.0) ** 4
 
     # -- temperature tables -------------------------------------------------------------------
-    def at(self, T: float) -> NodeProperties:
-        """The temperature-dependent properties evaluated exactly at T (K)."""
-        return self._unpack(self._row(T).tolist())
+    def at(self, T: float) -> NodeArrays:
+        """The temperature-dependent properties evaluated exactly at T (K), arrays (fluids,)."""
+        return self._unpack_many(self._row(T)[None, :]).row(0)
 
-    def at_many(self, T: np.ndarray, node: NodeProperties | None = None) -> NodeArrays:
+    def at_many(self, T: np.ndarray, node: NodeArrays | None = None) -> NodeArrays:
         """Properties at each of the temperatures T (K), as arrays (times, fluids).
 
         With ``node`` given, all temperatures are taken to be the node's (a constant T).
@@ -255,23 +194,6 @@ class MeltProperties:
             _NODE_CACHE[key] = row
         return row
 
-    def _unpack(self, row: list[float]) -> NodeProperties:
-        n = len(self.fluids)
-        exp = math.exp
-        D = [
-            exp(x) if math.isnan(d) else d
-            for x, d in zip(row[n : 2 * n], self._fixed_D_list, strict=True)
-        ]
-        cap = [math.inf if x >= _LN_NO_CAP - 1.0 else exp(x) for x in row[2 * n : 3 * n]]
-        return NodeProperties(
-            [exp(x) for x in row[:n]],
-            D,
-            cap,
-            row[3 * n],
-            row[3 * n + 1 : 4 * n + 1],
-            row[4 * n + 1 :],
-        )
-
     def _unpack_many(self, rows: np.ndarray) -> NodeArrays:
         n = len(self.fluids)
         values = np.exp(rows[:, : 3 * n])  # H, D, cap (exp(_LN_NO_CAP) is finite)
@@ -298,22 +220,12 @@ class TemperatureTable:
         self._T_first = T_first
         self._rows = rows
         self._steps = np.diff(rows, axis=0)
-        self._row_lists = rows.tolist()
         self.T_min = T_first
         self.T_max = T_first + (len(rows) - 1) * NODE_SPACING_K
-        self._last = (math.nan, None)
 
-    def at(self, T: float) -> NodeProperties:
-        """Properties at T (K), interpolated; clamped to the table's ends."""
-        if T == self._last[0]:  # integrators ask again at the same time for their Jacobians
-            return self._last[1]
-        x = (T - self._T_first) / NODE_SPACING_K
-        k = min(max(int(x), 0), len(self._row_lists) - 2)
-        f = min(max(x - k, 0.0), 1.0)
-        r0, r1 = self._row_lists[k], self._row_lists[k + 1]
-        node = self._melt._unpack([a + f * (b - a) for a, b in zip(r0, r1, strict=True)])
-        self._last = (T, node)
-        return node
+    def at(self, T: float) -> NodeArrays:
+        """Properties at T (K), interpolated, arrays (fluids,); clamped to the table's ends."""
+        return self.at_many(np.array([T])).row(0)
 
     def at_many(self, T: np.ndarray) -> NodeArrays:
         """Properties at each of the temperatures T (K), as arrays (times, fluids)."""
@@ -324,7 +236,17 @@ class TemperatureTable:
 
 
 class NodeArrays:
-    """:class:`NodeProperties` at many temperatures: arrays (times, fluids) and (times,)."""
+    """Temperature-dependent properties of the fluids of a melt: arrays (times, fluids) and
+    (times,) at many temperatures, or (fluids,) and a number at one.
+
+    Attributes
+    ----------
+    henry : Henry constant of each fluid, (kg/kg polymer) / Pa.
+    diffusivity : diffusion coefficient of each fluid in the melt, m2/s.
+    cap : vapour pressure of each condensable fluid, Pa; ``inf`` for gases and above Tc.
+    sigma0 : surface tension of the neat melt, N/m.
+    sigma_slope, sigma_curvature : a_i and b_i of the surface-tension law (module docstring).
+    """
 
     __slots__ = ("henry", "diffusivity", "cap", "sigma0", "sigma_slope", "sigma_curvature")
 
@@ -335,6 +257,10 @@ class NodeArrays:
         self.sigma0 = sigma0
         self.sigma_slope = sigma_slope
         self.sigma_curvature = sigma_curvature
+
+    def row(self, i: int) -> NodeArrays:
+        """The properties at the i-th of the temperatures."""
+        return NodeArrays(*(getattr(self, name)[i] for name in self.__slots__))
 
 
 def _compute_row(
@@ -433,7 +359,6 @@ def is_constant(function: Callable[[float], float]) -> bool:
 __all__ = [
     "MeltProperties",
     "NodeArrays",
-    "NodeProperties",
     "TemperatureTable",
     "Track",
     "constant_or_callable",

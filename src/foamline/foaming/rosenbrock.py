@@ -97,8 +97,8 @@ def step(
 ):
     """One step of every row: the new states, f there and the error norms (inf where a trial
     state was not finite). ``linearize`` gives M^-1 and df/dt (default: dense, by
-    :func:`dense_linearization`); ``sizes`` the number of components of each row that count in
-    the error norm (the first ones; default all)."""
+    :func:`dense_linearization`); ``sizes`` the number of real components of each row, whose
+    RMS is the error norm (the others, padding, must stay 0; default all)."""
     solve, T = (linearize or dense_linearization(fun))(t, y, rows, f0, h)
     hc = h[:, None]
     k1 = solve(f0 + GAMMA * hc * T)
@@ -117,8 +117,8 @@ def step(
 
 
 def rms(x: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
-    """Root mean square of each row of x over its first ``sizes`` components (default all;
-    the others must be 0)."""
+    """Root mean square of each row of x over its ``sizes`` real components (default all; the
+    others must be 0)."""
     if sizes is None:
         return np.sqrt(np.mean(x * x, axis=1))
     return np.sqrt(np.sum(x * x, axis=1) / sizes)
