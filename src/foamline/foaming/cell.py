@@ -17,8 +17,8 @@ tridiagonal block per fluid (the shell) bordered by l and the b_i; :meth:`FullCe
 solves the integrator's linear systems through that structure (Schur complement on the border,
 the tridiagonal blocks of all cells as one LAPACK tridiagonal system), so a step of 100 cells of
 ~80 volumes costs a few milliseconds. A Rosenbrock step keeps the linear invariants of its
-Jacobian (Hairer & Wanner, Solving ODEs II, IV.7); the forward-difference columns keep them to
-the rounding of their increments, so the fluid totals hold to ~1e-12 (closed cell, 3 s).
+Jacobian (Hairer & Wanner, Solving ODEs II, IV.7): the fluid totals hold to the rounding of the
+steps, ~1e-12 over a closed cell's 3 s.
 """
 
 from __future__ import annotations
@@ -44,10 +44,12 @@ QUARTER_PI2 = 0.25 * math.pi**2
 def gas(b: np.ndarray, rho, R3, T, cap, M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Partial pressures (Pa) and condensate (m3 kg/kg) from the cell contents b (m3 kg/kg, last
     axis the fluids), polymer density rho (kg/m3), R^3 (m3), T (K), vapour caps (Pa), molar
-    masses M (kg/mol); arrays broadcast."""
+    masses M (kg/mol); arrays broadcast. A fluid the cell does not hold keeps b = 0 only up to
+    the rounding of the linear solves (-1e-16 of the other fluids' scale): its pressure is
+    reported as 0, not as -1e-10 Pa."""
     c = rho * R_GAS * T / R3
     p_raw = b * c / M
-    p = np.minimum(p_raw, cap)
+    p = np.clip(p_raw, 0.0, cap)
     return p, np.where(p_raw > cap, b - p * M / c, 0.0)
 
 
@@ -252,20 +254,62 @@ class FullCells:
     def linearize(self, t, y, cells, F0, h):
         """The linear algebra of a Rosenbrock step (:mod:`.rosenbrock`): b -> M^-1 b and df/dt.
 
-        J is exact and analytic in the columns of the w (linear there: the tridiagonal blocks
-        and the wall-flux entries of the b rows) and by forward differences in the columns of
-        l and the b_i and in t (one stacked call). M is solved by its Schur complement on
-        (l, b): the tridiagonal blocks of all rows and fluids as one tridiagonal system
+        J and df/dt are analytic but for the bubble's response (d ln R/dt and the wall loadings)
+        to l, the b_i and t, taken by forward differences of :meth:`FastCells.bubble` in one
+        stacked call: the shell's equations are linear in w, their coefficients scale with
+        R^4 (k), r^4 at the faces (a) and D(T(t)) (both). M is solved by its Schur complement
+        on (l, b): the tridiagonal blocks of all rows and fluids as one tridiagonal system
         (LAPACK gttrf / gttrs, M is diagonally dominant there), and the small bordered
         systems per row."""
         nf, N, n = self.nf, self.Nmax, len(cells)
         m = 1 + nf
-        # the analytic part at (t, y)
-        R = self.R0[cells] * np.exp(y[:, 0])
-        a, inv_w, k, cw = self._shell(self.cells.conditions(t)[2], R, cells)
+        # the bubble at (t, y), with l and each b_i perturbed in turn, and at t + dt
+        dy = rosenbrock.SQRT_EPS * np.maximum(np.abs(y[:, :m]), 1.0)
+        dt = rosenbrock.SQRT_EPS * np.maximum(np.abs(t), h)
+        ys = np.repeat(y[None, :, :m], m + 2, axis=0)
+        ys[1 + np.arange(m), :, np.arange(m)] += dy.T
+        ts = np.repeat(t[None, :], m + 2, axis=0)
+        ts[m + 1] += dt
+        node, _, R, _, _, wall, dlnR = self.cells.bubble(
+            ts.ravel(), ys.reshape(-1, m), np.tile(cells, m + 2)
+        )
+        wall, dlnR = wall.reshape(m + 2, n, nf), dlnR.reshape(m + 2, n)
+        D = node.diffusivity.reshape(m + 2, n, nf)
+        step = np.concatenate([dy.T, dt[None, :]])  # (m + 1, n)
+        d_dlnR = (dlnR[1:] - dlnR[0]) / step  # per column l, b_i, then t
+        d_wall = (wall[1:] - wall[0]) / step[:, :, None]
+        dlnD_dt = (D[m + 1] / D[0] - 1.0) / dt[:, None]
+        # the shell at (t, y)
+        R = R[:n]
+        a, inv_w, k, cw = self._shell(node.row(slice(0, n)), R, cells)
         inv_w = np.broadcast_to(inv_w, (n, nf, N))
-        # the columns of l and the b_i, and t, by forward differences in one call
-        border, dfdt = rosenbrock.jacobian(self.rhs, t, y, cells, F0, h, columns=m)
+        ws, ws_bs = self.cells.w_scale[cells], self._ws_over_bs[cells]
+        w = y[:, m:].reshape(n, nf, N)
+        J0 = k * (cw[:, :1] * wall[0] / ws + cw[:, 1:2] * w[:, :, 0] + cw[:, 2:3] * w[:, :, 1])
+        kc0 = k * cw[:, :1] / ws
+        # the wall flux J0 = k (c0 wall + c1 w_1 + c2 w_2) / w_scale: its derivatives in l
+        # (k ~ R^4), in each b_i (through the wall) and in t (through D and the wall)
+        dJ0 = kc0 * d_wall  # (column, n, nf)
+        dJ0[0] += 4.0 * J0
+        dJ0[m] += dlnD_dt * J0
+        # the shell rows: in l, the face fluxes scale with r^4, d ln r^4 / dl = 4 R^3 / r^3; in
+        # b_i only the first volume of fluid i moves; in t everything scales with D
+        R3 = (R * R * R)[:, None]
+        dflux = a * (w[:, :, 1:] - w[:, :, :-1]) * (4.0 * R3 / (self._faces[cells] + R3))[:, None]
+        J_Wl = np.zeros((n, nf, N))
+        J_Wl[:, :, :-1] = dflux
+        J_Wl[:, :, 1:] -= dflux
+        J_Wl[:, :, 0] -= dJ0[0]
+        J_Wl *= inv_w
+        J_Wb = np.zeros((n, nf, N))  # the b_i columns together: each only in its fluid
+        i = np.arange(nf)
+        J_Wb[:, :, 0] = -inv_w[:, :, 0] * dJ0[1 + i, :, i].T
+        dfdt = np.empty_like(F0)
+        dfdt[:, 0] = d_dlnR[m]
+        dfdt[:, 1:m] = dJ0[m] * ws_bs
+        dw_dt = dfdt[:, m:].reshape(n, nf, N)  # a view
+        dw_dt[:] = dlnD_dt[:, :, None] * F0[:, m:].reshape(n, nf, N)
+        dw_dt[:, :, 0] -= inv_w[:, :, 0] * kc0 * d_wall[m]
         hg = 1.0 / (rosenbrock.GAMMA * h)
         # M_WW: hg - (the tridiagonal of the fluxes and the wall)
         lower = np.zeros((n, nf, N))  # the coefficient of w_j-1 in row j
@@ -281,17 +325,17 @@ class FullCells:
             x, _ = gttrs(*factors, rhs)
             return x
 
-        # V = M_WW^-1 J_WB: the l column, and the b_i columns together (each touches only the
-        # first cell of its own fluid's block)
-        J_Wl = border[:, m:, 0]
-        J_Wb = border[:, m:, 1:].sum(axis=2)
+        # V = M_WW^-1 J_WB for the l column and the b_i columns together
         V_l, V_b = (tridiagonal(J.ravel()).reshape(n, nf, N) for J in (J_Wl, J_Wb))
         # the b rows' entries in the w columns: k c1 and k c2 (w_scale / b_scale) at w_0, w_1
-        e1 = k * cw[:, 1:2] * self._ws_over_bs[cells]
-        e2 = k * cw[:, 2:3] * self._ws_over_bs[cells]
+        e1 = k * cw[:, 1:2] * ws_bs
+        e2 = k * cw[:, 2:3] * ws_bs
         # Schur complement S = M_BB - M_BW M_WW^-1 M_WB on (l, b)
-        S = np.eye(m) * hg[:, None, None] - border[:, :m, :]
-        i = np.arange(nf)
+        S = np.zeros((n, m, m))
+        S[:, 0, :] = -d_dlnR[:m].T
+        S[:, 1:, 0] = -dJ0[0] * ws_bs
+        S[:, 1 + i, 1 + i] = -(dJ0[1 + i, :, i] * ws_bs[:, i].T).T
+        S += np.eye(m) * hg[:, None, None]
         S[:, 1 + i, 0] -= e1 * V_l[:, :, 0] + e2 * V_l[:, :, 1]
         S[:, 1 + i, 1 + i] -= e1 * V_b[:, :, 0] + e2 * V_b[:, :, 1]
         S_inv = np.linalg.inv(S)

@@ -119,7 +119,7 @@ DEFAULT_RTOL = {"full": 1e-5, "fast": 1e-4}
 #: Loadings below this (kg/kg, 1e-10 wt%) are taken as zero.
 TRACE_LOADING = 1e-12
 #: Tolerance of the fast run that sizes the full-fidelity grid.
-SIZING_RTOL = 1e-4
+SIZING_RTOL = 1e-3
 #: The first cell is this fraction of the wall layer sqrt(pi tau) at the early time below.
 FIRST_CELL_FRACTION = 0.05
 EARLY_FRACTION = 1e-4

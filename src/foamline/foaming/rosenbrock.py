@@ -53,22 +53,22 @@ RowFunction = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 Linearization = Callable[..., tuple[Callable[[np.ndarray], np.ndarray], np.ndarray]]
 
 
-def jacobian(fun: RowFunction, t, y, rows, F0, h, columns: int | None = None):
-    """Blocks dF/dy (n, width, columns) and dF/dt (n, width) by forward differences, the first
-    ``columns`` columns of y (default all) and the time in one call of ``fun``, for steps h:
-    the time increment is sqrt(eps) max(|t|, h), so that h dF/dt, the term of the formula, is
-    accurate to ~sqrt(eps) |F| even at t = 0."""
+def jacobian(fun: RowFunction, t, y, rows, F0, h):
+    """Blocks dF/dy (n, width, width) and dF/dt (n, width) by forward differences, all columns
+    and the time in one call of ``fun``, for steps h: the time increment is sqrt(eps) max(|t|, h),
+    so that h dF/dt, the term of the formula, is accurate to ~sqrt(eps) |F| even at t = 0."""
     n, width = y.shape
-    m = width if columns is None else columns
-    dy = SQRT_EPS * np.maximum(np.abs(y[:, :m]), 1.0)
+    dy = SQRT_EPS * np.maximum(np.abs(y), 1.0)
     dt = SQRT_EPS * np.maximum(np.abs(t), h)
-    ys = np.repeat(y[None, :, :], m + 1, axis=0)
-    ys[np.arange(m), :, np.arange(m)] += dy.T
-    ts = np.repeat(t[None, :], m + 1, axis=0)
-    ts[m] += dt
-    Fs = fun(ts.ravel(), ys.reshape(-1, width), np.tile(rows, m + 1)).reshape(m + 1, n, width)
-    J = ((Fs[:m] - F0) / dy.T[:, :, None]).transpose(1, 2, 0)  # [row, equation, variable]
-    return J, (Fs[m] - F0) / dt[:, None]
+    ys = np.repeat(y[None, :, :], width + 1, axis=0)
+    ys[np.arange(width), :, np.arange(width)] += dy.T
+    ts = np.repeat(t[None, :], width + 1, axis=0)
+    ts[width] += dt
+    Fs = fun(ts.ravel(), ys.reshape(-1, width), np.tile(rows, width + 1)).reshape(
+        width + 1, n, width
+    )
+    J = ((Fs[:width] - F0) / dy.T[:, :, None]).transpose(1, 2, 0)  # [row, equation, variable]
+    return J, (Fs[width] - F0) / dt[:, None]
 
 
 def dense_linearization(fun: RowFunction) -> Linearization:
