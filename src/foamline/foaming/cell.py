@@ -236,19 +236,11 @@ class FullCells:
         node, c, R, R3, b, wall, dlnR = self.cells.bubble(t, z, cells)
         a, inv_w, k, cw = self._shell(node, R, cells)
         w = z[:, 1 + nf :].reshape(n, nf, N)  # scaled by w_scale
-        ws = self.cells.w_scale[cells]
-        # the wall flux, in w_scale units: k (c0 w(0) + c1 w_1 + c2 w_2) / w_scale
-        J0 = k * (cw[:, :1] * wall / ws + cw[:, 1:2] * w[:, :, 0] + cw[:, 2:3] * w[:, :, 1])
-        flux = a * (w[:, :, 1:] - w[:, :, :-1])
+        J0 = _wall_flux(k, cw, wall / self.cells.w_scale[cells], w)
         out = np.empty_like(z)
         out[:, 0] = dlnR
         out[:, 1 : 1 + nf] = J0 * self._ws_over_bs[cells]
-        dw = out[:, 1 + nf :].reshape(n, nf, N)  # a view
-        dw[:, :, -1] = 0.0
-        dw[:, :, :-1] = flux
-        dw[:, :, 1:] -= flux
-        dw[:, :, 0] -= J0
-        dw *= inv_w
+        _divergence(a * (w[:, :, 1:] - w[:, :, :-1]), J0, inv_w, out[:, 1 + nf :])
         return out
 
     def linearize(self, t, y, cells, F0, h):
@@ -285,7 +277,7 @@ class FullCells:
         inv_w = np.broadcast_to(inv_w, (n, nf, N))
         ws, ws_bs = self.cells.w_scale[cells], self._ws_over_bs[cells]
         w = y[:, m:].reshape(n, nf, N)
-        J0 = k * (cw[:, :1] * wall[0] / ws + cw[:, 1:2] * w[:, :, 0] + cw[:, 2:3] * w[:, :, 1])
+        J0 = _wall_flux(k, cw, wall[0] / ws, w)
         kc0 = k * cw[:, :1] / ws
         # the wall flux J0 = k (c0 wall + c1 w_1 + c2 w_2) / w_scale: its derivatives in l
         # (k ~ R^4), in each b_i (through the wall) and in t (through D and the wall)
@@ -296,11 +288,7 @@ class FullCells:
         # b_i only the first volume of fluid i moves; in t everything scales with D
         R3 = (R * R * R)[:, None]
         dflux = a * (w[:, :, 1:] - w[:, :, :-1]) * (4.0 * R3 / (self._faces[cells] + R3))[:, None]
-        J_Wl = np.zeros((n, nf, N))
-        J_Wl[:, :, :-1] = dflux
-        J_Wl[:, :, 1:] -= dflux
-        J_Wl[:, :, 0] -= dJ0[0]
-        J_Wl *= inv_w
+        J_Wl = _divergence(dflux, dJ0[0], inv_w, np.empty((n, nf * N))).reshape(n, nf, N)
         J_Wb = np.zeros((n, nf, N))  # the b_i columns together: each only in its fluid
         i = np.arange(nf)
         J_Wb[:, :, 0] = -inv_w[:, :, 0] * dJ0[1 + i, :, i].T
@@ -358,3 +346,22 @@ class FullCells:
         w = zs[:, 1 + nf :].reshape(len(zs), nf, self.Nmax)[:, :, :n] * cells.w_scale[k][:, None]
         dissolved = cells.rho[k] * FOUR_PI_3 * (w @ self.grids[k].widths)
         return b, dissolved, w
+
+
+def _wall_flux(k: np.ndarray, cw: np.ndarray, wall: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The flux into the bubble, k (c0 w(0) + c1 w_1 + c2 w_2), from the wall loading and the
+    first two volumes' (in w_scale units; k = 9 D R^4, the wall weights c (rows, 3))."""
+    return k * (cw[:, :1] * wall + cw[:, 1:2] * w[:, :, 0] + cw[:, 2:3] * w[:, :, 1])
+
+
+def _divergence(flux: np.ndarray, wall_flux: np.ndarray, inv_w: np.ndarray, out: np.ndarray):
+    """dw/dt of each volume from the face fluxes (rows, nf, N - 1) and the wall flux (rows, nf),
+    written into ``out`` (rows, nf N), which is returned."""
+    rows, nf, faces = flux.shape
+    dw = out.reshape(rows, nf, faces + 1)  # a view
+    dw[:, :, -1] = 0.0
+    dw[:, :, :-1] = flux
+    dw[:, :, 1:] -= flux
+    dw[:, :, 0] -= wall_flux
+    dw *= inv_w
+    return out
