@@ -1,9 +1,10 @@
 """Property-based: any recipe drawn across the valid range of every field gives a Result or a
 diagnostic in plain words; nothing else is raised, no NaN comes out, nothing runs past 30 s.
 
-The draw is derandomised (the same recipes on every run, so CI is reproducible);
-``FOAMLINE_HYPOTHESIS_EXAMPLES=200 FOAMLINE_HYPOTHESIS_RANDOM=1 pytest
-tests/test_simulate_properties.py`` explores more, with fresh draws.
+The draw is derandomised like every property test's (tests/conftest.py: the same recipes on
+every run, so CI is reproducible); ``FOAMLINE_HYPOTHESIS_EXAMPLES=200
+FOAMLINE_HYPOTHESIS_RANDOM=1 pytest tests/test_simulate_properties.py`` explores more, with
+fresh draws.
 """
 
 from __future__ import annotations
@@ -159,7 +160,6 @@ def _finite(value) -> bool:
 @settings(
     max_examples=EXAMPLES,
     deadline=timedelta(seconds=30),
-    derandomize="FOAMLINE_HYPOTHESIS_RANDOM" not in os.environ,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(st.one_of(recipes(), near_example_a()))

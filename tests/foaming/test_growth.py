@@ -495,6 +495,17 @@ def test_cells_advanced_together_match_cells_advanced_alone():
         assert max(h.mass_balance_error().values()) < 1e-9
 
 
+@pytest.mark.parametrize("n", [3, 160, 2000])
+def test_shell_grid_grows_geometrically_from_its_first_cell(n):
+    # stretched_grid: n widths in a geometric series from the first one, filling the extent
+    # (2000 cells overflowed the root bracket of the ratio before).
+    grid = stretched_grid(1.0, 1e-9, n)
+    ratio = grid.widths[1:] / grid.widths[:-1]
+    assert grid.n == n and grid.faces[-1] == 1.0
+    assert grid.widths[0] == pytest.approx(1e-9, rel=1e-9)
+    assert np.ptp(ratio) < 1e-9 * ratio[0]
+
+
 def test_full_cells_solve_the_linear_systems_of_their_steps():
     # FullCells.linearize solves M x = r, M = I / (gamma h) - J, through the structure of J (a
     # Schur complement on l and the b_i, the shells' tridiagonal blocks of all cells as one

@@ -78,7 +78,8 @@ def stretched_grid(extent: float, first_width: float, n_cells: int | None = None
         def excess(q: float) -> float:
             return math.expm1(n_cells * math.log(q)) / (q - 1.0) - target
 
-        q = brentq(excess, 1.0 + 1e-12, 2.0 * target ** (1.0 / (n_cells - 1)) + 1.0, xtol=1e-14)
+        # the sum of q^j over n cells exceeds q^(n - 1): target^(1 / (n - 1)) brackets the root
+        q = brentq(excess, 1.0 + 1e-12, target ** (1.0 / (n_cells - 1)), xtol=1e-14)
         widths = first_width * q ** np.arange(n_cells)
         widths *= extent / widths.sum()
     faces = np.concatenate(([0.0], np.cumsum(widths)))
