@@ -187,7 +187,7 @@ class FullCells:
     conductance and no width term, so they stay 0 and do not count in the error norm
     (``sizes``). :meth:`rhs` takes any rows, each at its own time, like :meth:`FastCells.rhs`;
     :meth:`linearize` solves the steps' linear systems (M = I / (gamma h) - J) by the
-    structure of J, a tridiagonal block per fluid bordered by l and the b_i (below).
+    structure of J, a tridiagonal block per fluid bordered by l and the b_i.
 
     Parameters
     ----------
