@@ -81,9 +81,8 @@ class FastCells:
     node_at, nodes_at : the temperature-dependent properties at one T, and at an array of T.
     """
 
-    #: the linear algebra of the integrator (dense blocks) and the state's size (all of it)
+    #: the linear algebra of the integrator: dense blocks (:mod:`.rosenbrock`)
     linearize = None
-    sizes = None
 
     def __init__(self, melt, w0, p0, R0, rho, Y, t0, t1, T_of_t, P_of_t, node_at, nodes_at) -> None:
         self.melt, self.nf, self.width = melt, len(w0), 1 + 2 * len(w0)
@@ -98,6 +97,7 @@ class FastCells:
         tau0 = 9.0 * D0 * (R0**4 * FAST_START_AGE * (t1 - t0))[:, None]
         self.tau_scale = np.maximum(tau0, 1e-300)
         self.z0 = np.hstack([np.zeros((len(R0), 1)), self.b0 / self.b_scale, np.ones_like(D0)])
+        self.sizes = np.full(len(R0), self.width)  # components of each row in the error norm
         # per cell, what the right-hand side needs, in one array (one gather per call): R0;
         # 1 / Y; the shell mode pi^2 / (4 Y); then per fluid rho R_g / M (p = b T / R^3 x
         # this), the shell mean less b / Y, b_scale, 9 / b_scale, tau_scale, 9 / tau_scale
@@ -289,9 +289,10 @@ class FullCells:
         R3 = (R * R * R)[:, None]
         dflux = a * (w[:, :, 1:] - w[:, :, :-1]) * (4.0 * R3 / (self._faces[cells] + R3))[:, None]
         J_Wl = _divergence(dflux, dJ0[0], inv_w, np.empty((n, nf * N))).reshape(n, nf, N)
-        J_Wb = np.zeros((n, nf, N))  # the b_i columns together: each only in its fluid
         i = np.arange(nf)
-        J_Wb[:, :, 0] = -inv_w[:, :, 0] * dJ0[1 + i, :, i].T
+        dJ0_db = dJ0[1 + i, :, i].T  # (n, nf): fluid i's wall flux in b_i (the others are 0)
+        J_Wb = np.zeros((n, nf, N))  # the b_i columns together: each only in its fluid
+        J_Wb[:, :, 0] = -inv_w[:, :, 0] * dJ0_db
         dfdt = np.empty_like(F0)
         dfdt[:, 0] = d_dlnR[m]
         dfdt[:, 1:m] = dJ0[m] * ws_bs
@@ -322,7 +323,7 @@ class FullCells:
         S = np.zeros((n, m, m))
         S[:, 0, :] = -d_dlnR[:m].T
         S[:, 1:, 0] = -dJ0[0] * ws_bs
-        S[:, 1 + i, 1 + i] = -(dJ0[1 + i, :, i] * ws_bs[:, i].T).T
+        S[:, 1 + i, 1 + i] = -dJ0_db * ws_bs
         S += np.eye(m) * hg[:, None, None]
         S[:, 1 + i, 0] -= e1 * V_l[:, :, 0] + e2 * V_l[:, :, 1]
         S[:, 1 + i, 1 + i] -= e1 * V_b[:, :, 0] + e2 * V_b[:, :, 1]

@@ -732,16 +732,14 @@ class _Cohorts:
                 fresh = np.isnan(h)
                 if fresh.any():
                     h[fresh] = rosenbrock.first_step(
-                        y[fresh], F0[fresh], rtol, atol, t_end - t[fresh],
-                        None if sizes is None else sizes[rows[fresh]],
+                        y[fresh], F0[fresh], rtol, atol, t_end - t[fresh], sizes[rows[fresh]]
                     )  # fmt: skip
                 # each step ends at the next report time or t_end where it would pass them
                 stop = np.minimum(self.next_report[rows], t_end)
                 last = h >= stop - t
                 planned, h = h, np.where(last, stop - t, h)
                 y1, F1, err = rosenbrock.step(
-                    fun, t, y, F0, h, rows, rtol, atol, self.cells.linearize,
-                    None if sizes is None else sizes[rows],
+                    fun, t, y, F0, h, rows, rtol, atol, self.cells.linearize, sizes[rows]
                 )  # fmt: skip
             ok = err <= 1.0
             # the next step: from the error; not below the one planned where a report time cut
