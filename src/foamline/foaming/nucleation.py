@@ -55,28 +55,31 @@ def critical_radius(sigma: float, supersaturation: float) -> float:
     return 2.0 * sigma / supersaturation
 
 
-def barrier(sigma: float, supersaturation: float) -> float:
-    """Homogeneous nucleation work W* = 16 pi sigma^3 / (3 dP^2), J."""
+def barrier(sigma, supersaturation):
+    """Homogeneous nucleation work W* = 16 pi sigma^3 / (3 dP^2), J (numbers or arrays)."""
     return 16.0 * math.pi * sigma**3 / (3.0 * supersaturation**2)
 
 
 def classical_rate(
-    sigma: float,
-    supersaturation: float,
-    T: float,
-    molecules_per_m3: float,
+    sigma,
+    supersaturation,
+    T,
+    molecules_per_m3,
     molecule_mass_kg: float,
     barrier_factor: float = 1.0,
     prefactor_scale: float = 1.0,
-) -> float:
-    """J = s N (2 sigma / (pi m))^(1/2) exp(-F W* / kT), 1/(m^3 s); 0 without supersaturation."""
-    if supersaturation <= 0.0 or sigma <= 0.0:
-        return 0.0
-    exponent = barrier_factor * barrier(sigma, supersaturation) / (K_B * T)
-    if exponent > 700.0:
-        return 0.0
-    kinetic = math.sqrt(2.0 * sigma / (math.pi * molecule_mass_kg))
-    return prefactor_scale * molecules_per_m3 * kinetic * math.exp(-exponent)
+):
+    """J = s N (2 sigma / (pi m))^(1/2) exp(-F W* / kT), 1/(m^3 s); 0 without supersaturation.
+
+    sigma (N/m), supersaturation (Pa), T (K) and N (1/m^3): numbers, or arrays of one shape."""
+    sigma, dP = np.asarray(sigma, dtype=float), np.asarray(supersaturation, dtype=float)
+    live = (dP > 0.0) & (sigma > 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        exponent = barrier_factor * barrier(sigma, dP) / (K_B * T)
+        kinetic = np.sqrt(2.0 * sigma / (np.pi * molecule_mass_kg))
+        J = prefactor_scale * molecules_per_m3 * kinetic * np.exp(-exponent)
+    J = np.where(live & (exponent <= 700.0), J, 0.0)
+    return float(J) if J.ndim == 0 else J
 
 
 def dissolved_molecules(dissolved: Mapping[str, float]) -> tuple[float, float]:
@@ -243,16 +246,9 @@ class NucleationTable:
         live = (dP > 0.0) & (sigma > 0.0)
         if not self.active or not live.any():
             return J
-        J[live] = [
-            classical_rate(
-                s,
-                d,
-                t,
-                swollen_density(self.polymer, t, p, self.active) * self._molecules_per_kg,
-                self._molecule_mass,
-                barrier_factor,
-                prefactor_scale,
-            )
-            for s, d, t, p in zip(sigma[live], dP[live], T[live], P[live], strict=True)
-        ]
+        T, P = T[live], P[live]
+        N = swollen_density(self.polymer, T, P, self.active) * self._molecules_per_kg
+        J[live] = classical_rate(
+            sigma[live], dP[live], T, N, self._molecule_mass, barrier_factor, prefactor_scale
+        )
         return J

@@ -19,20 +19,27 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from foamline.materials.library import Polymer, fluid
 
 TAIT_C = 0.0894
 
 
-def specific_volume(polymer: Polymer, T: float, P: float = 1e5) -> float:
-    """Specific volume of the neat melt, m3/kg, at ``T`` (K) and ``P`` (Pa)."""
+def specific_volume(polymer: Polymer, T, P=1e5):
+    """Specific volume of the neat melt, m3/kg, at ``T`` (K) and ``P`` (Pa), numbers or arrays of
+    one shape."""
+    if isinstance(T, np.ndarray) or isinstance(P, np.ndarray):
+        exp, log1p, P = np.exp, np.log1p, np.maximum(P, 0.0)
+    else:
+        exp, log1p, P = math.exp, math.log1p, max(P, 0.0)
     t = T - 273.15
     if polymer.info["density_model"] == "tait":
         v0 = polymer["tait_A0"] + polymer["tait_A1"] * t + polymer["tait_A2"] * t * t
     else:
         v0 = (1.0 + polymer["alpha_v"] * (T - polymer["rho_T_ref"])) / polymer["rho_ref"]
-    b = polymer["tait_B0"] * math.exp(-polymer["tait_B1"] * t)
-    return v0 * (1.0 - TAIT_C * math.log1p(max(P, 0.0) / b))
+    b = polymer["tait_B0"] * exp(-polymer["tait_B1"] * t)
+    return v0 * (1.0 - TAIT_C * log1p(P / b))
 
 
 def melt_density(polymer: Polymer, T: float, P: float = 1e5) -> float:
@@ -45,8 +52,9 @@ def melt_density(polymer: Polymer, T: float, P: float = 1e5) -> float:
     return 1.0 / specific_volume(polymer, T, P)
 
 
-def swollen_density(polymer: Polymer, T: float, P: float, dissolved: Mapping[str, float]) -> float:
-    """Density of the gas-laden melt, kg/m3; ``dissolved`` maps fluid -> kg per kg polymer."""
+def swollen_density(polymer: Polymer, T, P, dissolved: Mapping[str, float]):
+    """Density of the gas-laden melt, kg/m3, at T (K) and P (Pa), numbers or arrays of one shape;
+    ``dissolved`` maps fluid -> kg per kg polymer."""
     total = sum(dissolved.values())
     volume = specific_volume(polymer, T, P) + sum(
         w * fluid(name)["v_partial"] for name, w in dissolved.items()
