@@ -122,12 +122,13 @@ class FastCells:
         return np.concatenate(([rtol * 1e-2], np.full(2 * self.nf, rtol * 1e-3)))
 
     def conditions(self, t: np.ndarray):
-        """T (K), P (Pa) and the properties at the times t (s); the last ones are kept, as the
-        later stages of a step ask again at the same times."""
+        """T (K), P (Pa), the properties and ln of the neat melt's viscosity (Pa s) at the times t
+        (s); the last ones are kept, as the later stages of a step ask again at the same times."""
         key = t.tobytes()
         if self._last[0] != key:
-            T = sample(self.T_of_t, t)
-            self._last = (key, T, sample(self.P_of_t, t), self.nodes_at(T))
+            T, P = sample(self.T_of_t, t), sample(self.P_of_t, t)
+            neat = self.melt.ln_neat_viscosities(T, P)
+            self._last = (key, T, P, self.nodes_at(T), neat)
         return self._last[1:]
 
     def bubble(self, t: np.ndarray, z: np.ndarray, cells: np.ndarray):
@@ -136,7 +137,7 @@ class FastCells:
         columns of the cells, R (m), R^3, b (m3 kg/kg), the wall loadings (kg/kg) and
         d ln R / dt (1/s), from the momentum balance (the growth docstring; 0 for a glass)."""
         nf, at = self.nf, self._at
-        T, P, node = self.conditions(t)
+        T, P, node, neat = self.conditions(t)
         c = self._columns[cells]
         R = c[:, 0] * np.exp(z[:, 0])
         R3 = R * R * R
@@ -144,7 +145,7 @@ class FastCells:
         p = np.minimum(b * (T / R3)[:, None] * c[:, at["rho_R_M"]], node.cap)
         wall = p * node.henry
         sigma = self.melt.surface_tensions(node, wall)
-        fluidity = np.exp(-self.melt.ln_viscosities(T, P, wall))
+        fluidity = np.exp(-self.melt.ln_viscosities(neat, wall))
         dlnR = 0.25 * (p.sum(axis=1) - P - 2.0 * sigma / R) * fluidity * (1.0 + R3 * c[:, 1])
         return node, c, R, R3, b, wall, dlnR
 

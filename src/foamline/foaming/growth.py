@@ -625,7 +625,7 @@ class _Run:
         condensed = np.maximum(condensed, 0.0)
         wall = nodes.henry * p
         with np.errstate(over="ignore"):
-            eta = np.exp(self.melt.ln_viscosities(T, P, wall))
+            eta = np.exp(self.melt.ln_viscosities(self.melt.ln_neat_viscosities(T, P), wall))
         to_kg = rho * FOUR_PI_3
 
         def per_fluid(a):

@@ -132,14 +132,19 @@ class MeltProperties:
         """Density of the neat melt, kg polymer per m3 of melt, at T (K) and P (Pa)."""
         return melt_density(self.polymer, T, P)
 
-    def ln_viscosities(self, T, P, wall: np.ndarray) -> np.ndarray:
-        """ln of the zero-shear viscosity (Pa s) of melt holding ``wall`` (rows, fluids) kg/kg, at
-        T (K) and P (Pa), numbers or one per row: :func:`foamline.materials.zero_shear_viscosity`
-        by its neat part and exponential plasticisation (or the fixed viscosity), ``inf`` for a
-        glass."""
+    def ln_neat_viscosities(self, T, P) -> np.ndarray:
+        """ln of the zero-shear viscosity (Pa s) of the neat melt at T (K) and P (Pa), arrays of
+        one shape (the fixed viscosity if one was given); ``inf`` for a glass."""
         if self._plasticisation is None:
-            return np.full(len(wall), math.log(self.fixed_viscosity))
-        neat = ln_neat_zero_shear_viscosity(self.polymer, T, P)
+            return np.full(np.shape(T), math.log(self.fixed_viscosity))
+        return ln_neat_zero_shear_viscosity(self.polymer, T, P)
+
+    def ln_viscosities(self, neat: np.ndarray, wall: np.ndarray) -> np.ndarray:
+        """ln of the zero-shear viscosity (Pa s) of melt holding ``wall`` (rows, fluids) kg/kg,
+        from that of the neat melt (:meth:`ln_neat_viscosities`, one per row):
+        :func:`foamline.materials.zero_shear_viscosity` by its exponential plasticisation."""
+        if self._plasticisation is None:
+            return neat
         return neat - wall @ self._plasticisation
 
     def surface_tensions(self, node: NodeArrays, wall: np.ndarray) -> np.ndarray:
