@@ -71,10 +71,11 @@ differs by < 3 % on the test cases of tests/foaming (docs/foaming.md has the fig
 ignores the history of the wall concentration (no Duhamel integral), so it is less accurate
 under fast pressure ramps.
 
-Both fidelities are integrated by RODAS3, with steps ending at the report times. Many cells (the
-cohorts of a foam): :func:`advance_cells` integrates them as rows of one array, each from its
-birth with steps of its own, until it ends or collapses, and :class:`PausedCells` pauses that
-integration (fast fidelity), at the die exit, to finish it under several later conditions.
+Both fidelities are integrated by RODAS3, with steps ending at the report times, or free and
+each reported where none are given. Many cells (the cohorts of a foam): :func:`advance_cells`
+integrates them as rows of one array, each from its birth with steps of its own, until it ends
+or collapses, and :class:`PausedCells` pauses that integration (fast fidelity), at the die
+exit, to finish it under several later conditions.
 
 References
 ----------
@@ -663,37 +664,40 @@ class _Cohorts:
 
     def __init__(self, cells: FastCells, rtol: float, t_evals: list) -> None:
         K = len(cells.R0)
-        self.cells, self.rtol, self.t_evals = cells, rtol, t_evals
+        self.cells, self.rtol = cells, rtol
         self.atol = cells.atol(rtol)
         self.t = np.array(cells.t0, dtype=float)
         self.z = cells.z0.copy()
         self.F = np.full_like(self.z, math.nan)  # dz/dt at (t, z), made when first needed
         self.h = np.full(K, math.nan)  # the next step of each cell, s
         self.collapsed = np.zeros(K, dtype=bool)
-        # the report times and states written, per cell
-        self.ts: list[list[float]] = [[] for _ in range(K)]
-        self.zs: list[list[np.ndarray]] = [[] for _ in range(K)]
+        # the writes, in order: (cells, times, states) each; results() sorts them by cell
+        self._log: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.written = np.full(K, -math.inf)  # time of each cell's last write
         self.done = np.zeros(K, dtype=int)  # report times already written, per cell
-        for k, e in enumerate(t_evals):  # the states at birth
-            n = 1 if e is None else int(np.searchsorted(e, self.t[k], side="right"))
-            for time in [self.t[k]] if e is None else e[:n]:
-                self._write(k, float(time), self.z[k])
         self._plan(t_evals)
+        for k, e in enumerate(t_evals):  # the states at birth
+            times = self.t[[k]] if e is None else e[: np.searchsorted(e, self.t[k], "right")]
+            self._write(np.full(len(times), k), times, np.repeat(self.z[k : k + 1], len(times), 0))
 
     def _plan(self, t_evals: list) -> None:
         """Take ``t_evals`` as the report times from now on (those written stay)."""
-        self.t_evals = t_evals
         self.every = np.array([e is None for e in t_evals])  # cells reporting every step
-        self.next_report = np.array(
-            [e[n] if e is not None and n < len(e) else math.inf
-             for e, n in zip(t_evals, self.done, strict=True)]
-        )  # fmt: skip
+        # the report times padded with inf, one row per cell
+        most = max((len(e) for e in t_evals if e is not None), default=0)
+        self._evals = np.full((len(t_evals), 1 + most), math.inf)
+        for k, e in enumerate(t_evals):
+            if e is not None:
+                self._evals[k, : len(e)] = e
+        self.next_report = self._evals[np.arange(len(t_evals)), self.done]
 
-    def _write(self, k: int, time: float, state: np.ndarray) -> None:
-        self.ts[k].append(time)
-        self.zs[k].append(state.copy())
-        if self.t_evals[k] is not None:
-            self.done[k] += 1
+    def _write(self, cells: np.ndarray, times: np.ndarray, states: np.ndarray) -> None:
+        """Write the states of ``cells`` at ``times``, at most one per cell (new arrays, kept)."""
+        self._log.append((cells, times, states))
+        self.written[cells] = times
+        timed = cells[~self.every[cells]]
+        self.done[timed] += 1
+        self.next_report[timed] = self._evals[timed, self.done[timed]]
 
     def fork(self, cells: FastCells, t_evals: list) -> _Cohorts:
         """A copy that goes on with ``cells`` (other T(t), P(t)) and report times ``t_evals``,
@@ -702,17 +706,18 @@ class _Cohorts:
         new.cells = cells
         new.t, new.z, new.h = self.t.copy(), self.z.copy(), self.h.copy()
         new.collapsed, new.F = self.collapsed.copy(), np.full_like(self.z, math.nan)
-        new.ts, new.zs = [list(x) for x in self.ts], [list(x) for x in self.zs]
-        new.done = self.done.copy()
+        new._log, new.written, new.done = list(self._log), self.written.copy(), self.done.copy()
         new._plan(t_evals)
         return new
 
     def results(self) -> list[tuple[np.ndarray, np.ndarray, bool]]:
         """Per cell: its report times, its states there and whether it collapsed."""
-        return [
-            (np.array(ts), np.array(zs), bool(c))
-            for ts, zs, c in zip(self.ts, self.zs, self.collapsed, strict=True)
-        ]
+        cells, times, states = (np.concatenate(part) for part in zip(*self._log, strict=True))
+        order = np.argsort(cells, kind="stable")  # each cell's writes stay in time order
+        ends = np.cumsum(np.bincount(cells, minlength=len(self.t)))
+        times, states = np.split(times[order], ends[:-1]), np.split(states[order], ends[:-1])
+        collapsed = self.collapsed.tolist()
+        return list(zip(times, states, collapsed, strict=True))
 
     def advance(self, t_end: float) -> _Cohorts:
         """Integrate every cell to ``t_end`` (s), or until it has collapsed."""
@@ -760,20 +765,18 @@ class _Cohorts:
             self._report(ok, rows, t1, y1)
             done = rows[ok]
             self.t[done], self.z[done], self.F[done] = t1[ok], y1[ok], F1[ok]
-            for k in done[y1[ok, 0] < ell_collapse].tolist():
-                self.collapsed[k] = True
-                if not self.every[k] and self.t[k] > self.ts[k][-1]:
-                    self._write(k, float(self.t[k]), self.z[k])
+            gone = done[y1[ok, 0] < ell_collapse]
+            self.collapsed[gone] = True
+            unwritten = gone[~self.every[gone] & (self.t[gone] > self.written[gone])]
+            if len(unwritten):
+                self._write(unwritten, self.t[unwritten], self.z[unwritten])
 
     def _report(self, ok, rows, t1, y1) -> None:
         """Write the states of the accepted steps (``ok``) of ``rows`` that ended at a report
         time, or of every step for the cells without report times."""
-        for j in np.nonzero(ok & (self.every[rows] | (t1 == self.next_report[rows])))[0].tolist():
-            k = rows[j]
-            self._write(k, float(t1[j]), y1[j])
-            e = self.t_evals[k]
-            if e is not None:
-                self.next_report[k] = e[self.done[k]] if self.done[k] < len(e) else math.inf
+        write = ok & (self.every[rows] | (t1 == self.next_report[rows]))
+        if write.any():
+            self._write(rows[write], t1[write], y1[write])
 
 
 # -- input checks ---------------------------------------------------------------------------------
