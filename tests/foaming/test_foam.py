@@ -63,21 +63,22 @@ def test_cells_stop_growing_at_freezing(base) -> None:
 
 def test_the_fast_foam_is_within_its_stated_tolerance_of_the_converged_one(base, monkeypatch):
     # The fast cohorts report at every step, free steps at GROWTH_RTOL 1e-3 (foam.py, item 3):
-    # against an integration at rtol 1e-6 the mean diameter is within 1e-3 (measured 1.7e-4),
-    # the void fraction within 1e-4 (8e-6), the freezing time within 3e-3 (1.4e-3: it moves by
-    # ~160 times the first pass's void error through the sheet's heat capacity) and each
-    # cohort's peak wall stress within 2e-3 (8e-4).
+    # against an integration at rtol 1e-6 the mean diameter is within 2e-4 (measured 3.4e-5),
+    # the void fraction within 2e-5 (1.8e-6), the freezing time within 3e-3 (2.1e-3: it moves
+    # with the gas left in the melt, a small difference of large amounts, and with the first
+    # pass's void fraction through the sheet's heat capacity) and each cohort's peak wall stress
+    # within 5e-3 (3.6e-3; the stress is a difference, p_g - P - 2 sigma / R).
     _, recipe, line, foam = base
     monkeypatch.setitem(foam_module.GROWTH_RTOL, "fast", 1e-6)
     converged = simulate_foam(recipe, line, "fast")
-    assert foam.mean_cell_diameter_um == pytest.approx(converged.mean_cell_diameter_um, rel=1e-3)
-    assert foam.void_fraction == pytest.approx(converged.void_fraction, abs=1e-4)
+    assert foam.mean_cell_diameter_um == pytest.approx(converged.mean_cell_diameter_um, rel=2e-4)
+    assert foam.void_fraction == pytest.approx(converged.void_fraction, abs=2e-5)
     assert foam.freeze_time_s == pytest.approx(converged.freeze_time_s, rel=3e-3)
     t_freeze = line.die_history.t[-1] + converged.freeze_time_s
     peaks = [
         [foam_module._max_wall_stress(h, t_freeze) for h in f.histories] for f in (foam, converged)
     ]
-    np.testing.assert_allclose(*peaks, rtol=2e-3)
+    np.testing.assert_allclose(*peaks, rtol=5e-3)
 
 
 def test_nucleation_burst_is_grid_independent(base, monkeypatch) -> None:
@@ -301,7 +302,7 @@ def test_the_cooling_passes_share_the_die_without_changing_the_foam(base, monkey
     # reuses the first pass's cohorts and its paused die integration (PausedCells) and grows only
     # the part after the exit again. A second pass computed from scratch must give the same
     # foam: the cohorts to the tabulation noise of the nucleation rate (1e-6), the growth to its
-    # tolerance (rtol 1e-4).
+    # tolerance (GROWTH_RTOL).
     _, recipe, line, shared = base
     made = []
     real_init = foam_module.PausedCells.__init__

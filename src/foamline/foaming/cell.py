@@ -8,7 +8,10 @@ integrators, in scaled variables of order one:
   and condensate) in the units of the volume coordinate (m3 times kg/kg), ws_i the fluid's scale
   (its initial loading);
 - full fidelity: w_ij / ws_i in each finite volume j of the shell;
-- fast fidelity: tau_i / tau_i(0), the Lagrangian diffusion age of the closure.
+- fast fidelity: u_i = b_i / (ws_i R^3) and v_i = tau_i / (tau_i(0) (R / R0)^4), tau_i the
+  Lagrangian diffusion age of the closure, in place of b_i and tau_i: while R grows by decades
+  b_i grows like R^3 (u_i is the gas density, over ws_i) and tau_i like R^4 (v_i tends to a
+  constant in exponential growth), so the steps follow the bubble, not these powers of it.
 
 Both right-hand sides are vectorised over many cells (rows), each at its own time, for the
 batched Rosenbrock integration of :mod:`.rosenbrock`, and conserve each fluid exactly: the wall
@@ -67,9 +70,10 @@ def _scales(w0, p0, R0, rho, T0, node_at, M) -> tuple[np.ndarray, np.ndarray]:
 class FastCells:
     """The integral closure (fast fidelity) of K cells in one melt under one T(t) and P(t).
 
-    Vectorised over the cells: row k of the state is (l, b_i / b_scale_i, tau_i / tau_scale_i)
-    of cell k; :meth:`rhs` takes any rows, each at its own time (:mod:`.rosenbrock`). An
-    isolated bubble has Y = inf: its shell terms vanish through 1 / Y = 0.
+    Vectorised over the cells: row k of the state is (l, u_i, v_i) of cell k (module docstring),
+    u_i = b_i / (b_scale_i e^(3 l)), v_i = tau_i / (tau_scale_i e^(4 l)); :meth:`rhs` takes any
+    rows, each at its own time (:mod:`.rosenbrock`). An isolated bubble has Y = inf: its shell
+    terms vanish through 1 / Y = 0.
 
     Parameters
     ----------
@@ -99,15 +103,15 @@ class FastCells:
         self.z0 = np.hstack([np.zeros((len(R0), 1)), self.b0 / self.b_scale, np.ones_like(D0)])
         self.sizes = np.full(len(R0), self.width)  # components of each row in the error norm
         # per cell, what the right-hand side needs, in one array (one gather per call): R0;
-        # 1 / Y; the shell mode pi^2 / (4 Y); then per fluid rho R_g / M (p = b T / R^3 x
-        # this), the shell mean less b / Y, b_scale, 9 / b_scale, tau_scale, 9 / tau_scale
+        # 1 / Y; the shell mode pi^2 / (4 Y); then per fluid w_scale rho R_g / M (p = u T x
+        # this), the shell mean less b / Y, w_scale, 9 / w_scale, tau_scale, 9 R0^4 / tau_scale
         nf, inv_Y = self.nf, (1.0 / Y)[:, None]
         self._columns = np.hstack([
-            R0[:, None], inv_Y, QUARTER_PI2 * inv_Y, (rho * R_GAS)[:, None] / self.M,
-            w0 + self.b0 * inv_Y, self.b_scale, 9.0 / self.b_scale, self.tau_scale,
-            9.0 / self.tau_scale,
+            R0[:, None], inv_Y, QUARTER_PI2 * inv_Y, self.w_scale * (rho * R_GAS)[:, None] / self.M,
+            w0 + self.b0 * inv_Y, self.w_scale, 9.0 / self.w_scale,
+            self.tau_scale, 9.0 * (R0**4)[:, None] / self.tau_scale,
         ])  # fmt: skip
-        names = ("rho_R_M", "mean0", "b_scale", "b_rate", "tau_scale", "tau_rate")
+        names = ("p_per_u", "mean0", "w_scale", "b_rate", "tau_scale", "tau_rate")
         self._at = {name: slice(3 + i * nf, 3 + (i + 1) * nf) for i, name in enumerate(names)}
 
     def under(self, T_of_t, P_of_t, nodes_at) -> FastCells:
@@ -131,44 +135,45 @@ class FastCells:
             self._last = (key, T, P, self.nodes_at(T), neat)
         return self._last[1:]
 
-    def bubble(self, t: np.ndarray, z: np.ndarray, cells: np.ndarray):
-        """The bubble of the cells of index ``cells`` at the times t (s), from the first 1 + nf
-        columns of their states z, (l, b_i / b_scale_i): the properties there, the packed
-        columns of the cells, R (m), R^3, b (m3 kg/kg), the wall loadings (kg/kg) and
-        d ln R / dt (1/s), from the momentum balance (the growth docstring; 0 for a glass)."""
-        nf, at = self.nf, self._at
+    def bubble(self, t: np.ndarray, ell: np.ndarray, u: np.ndarray, cells: np.ndarray):
+        """The bubble of the cells of index ``cells`` at the times t (s), from l = ln(R / R0)
+        (rows,) and u_i = b_i / (b_scale_i e^(3 l)) (rows, fluids): the properties there, the
+        packed columns of the cells, R (m), R^3, the wall loadings (kg/kg) and d ln R / dt
+        (1/s), from the momentum balance (the growth docstring; 0 for a glass)."""
         T, P, node, neat = self.conditions(t)
         c = self._columns[cells]
-        R = c[:, 0] * np.exp(z[:, 0])
+        R = c[:, 0] * np.exp(ell)
         R3 = R * R * R
-        b = z[:, 1 : 1 + nf] * c[:, at["b_scale"]]
-        p = np.minimum(b * (T / R3)[:, None] * c[:, at["rho_R_M"]], node.cap)
+        p = np.minimum(u * T[:, None] * c[:, self._at["p_per_u"]], node.cap)
         wall = p * node.henry
         sigma = self.melt.surface_tensions(node, wall)
         fluidity = np.exp(-self.melt.ln_viscosities(neat, wall))
         dlnR = 0.25 * (p.sum(axis=1) - P - 2.0 * sigma / R) * fluidity * (1.0 + R3 * c[:, 1])
-        return node, c, R, R3, b, wall, dlnR
+        return node, c, R, R3, wall, dlnR
 
     def rhs(self, t: np.ndarray, z: np.ndarray, cells: np.ndarray) -> np.ndarray:
         """dz/dt of the states z (rows, width) of the cells of index ``cells``, each at its time
         t (rows,)."""
         nf, at = self.nf, self._at
-        node, c, R, R3, b, wall, dlnR = self.bubble(t, z, cells)
+        u, v = z[:, 1 : 1 + nf], z[:, 1 + nf :]
+        node, c, R, R3, wall, dlnR = self.bubble(t, z[:, 0], u, cells)
         out = np.empty_like(z)
         out[:, 0] = dlnR
-        # the closure, with its factor 9 folded into b_rate and tau_rate
-        inv_Y = c[:, 1]
-        k = node.diffusivity * (R3 * R)[:, None]
-        layer = (math.pi * z[:, 1 + nf :] * c[:, at["tau_scale"]]) ** -0.5
+        # the closure, with its factor 9 folded into b_rate and tau_rate: the flux 9 D R^4 (...)
+        # over b_scale (R / R0)^3, less 3 u dl/dt; 9 D R^4 over tau_scale (R / R0)^4, less
+        # 4 v dl/dt
+        R0_R = (c[:, 0] / R)[:, None]
+        layer = (math.pi * v * c[:, at["tau_scale"]]) ** -0.5 * (R0_R * R0_R)
         g = (1.0 / (3.0 * R3))[:, None] + layer + c[:, 2:3]
-        drive = c[:, at["mean0"]] - b * inv_Y[:, None] - wall
-        out[:, 1 : 1 + nf] = k * drive * g * c[:, at["b_rate"]]
-        out[:, 1 + nf :] = k * c[:, at["tau_rate"]]
+        drive = c[:, at["mean0"]] - u * c[:, at["w_scale"]] * (R3 * c[:, 1])[:, None] - wall
+        D, rate = node.diffusivity, dlnR[:, None]
+        out[:, 1 : 1 + nf] = D * R[:, None] * drive * g * c[:, at["b_rate"]] - 3.0 * u * rate
+        out[:, 1 + nf :] = D * c[:, at["tau_rate"]] - 4.0 * v * rate
         return out
 
     def contents(self, k: int, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Contents b and dissolved mass (kg) per fluid of cell k over its states ``zs``."""
-        b = zs[:, 1 : 1 + self.nf] * self.b_scale[k]
+        b = zs[:, 1 : 1 + self.nf] * self.b_scale[k] * np.exp(3.0 * zs[:, :1])
         if math.isfinite(self.Y[k]):
             dissolved = self.rho[k] * FOUR_PI_3 * (self.w0 * self.Y[k] - (b - self.b0[k]))
         else:
@@ -177,7 +182,7 @@ class FastCells:
 
     def ages(self, k: int, zs: np.ndarray) -> np.ndarray:
         """Lagrangian diffusion age tau (m6) per fluid of cell k over its states ``zs``."""
-        return zs[:, 1 + self.nf :] * self.tau_scale[k]
+        return zs[:, 1 + self.nf :] * self.tau_scale[k] * np.exp(4.0 * zs[:, :1])
 
 
 class FullCells:
@@ -234,7 +239,7 @@ class FullCells:
     def rhs(self, t: np.ndarray, z: np.ndarray, cells: np.ndarray) -> np.ndarray:
         """dz/dt of the states z of the cells of index ``cells``, each at its time t (s)."""
         nf, N, n = self.nf, self.Nmax, len(cells)
-        node, c, R, R3, b, wall, dlnR = self.cells.bubble(t, z, cells)
+        node, c, R, R3, wall, dlnR = self.cells.bubble(t, z[:, 0], _per_R3(z[:, : 1 + nf]), cells)
         a, inv_w, k, cw = self._shell(node, R, cells)
         w = z[:, 1 + nf :].reshape(n, nf, N)  # scaled by w_scale
         J0 = _wall_flux(k, cw, wall / self.cells.w_scale[cells], w)
@@ -263,8 +268,9 @@ class FullCells:
         ys[1 + np.arange(m), :, np.arange(m)] += dy.T
         ts = np.repeat(t[None, :], m + 2, axis=0)
         ts[m + 1] += dt
-        node, _, R, _, _, wall, dlnR = self.cells.bubble(
-            ts.ravel(), ys.reshape(-1, m), np.tile(cells, m + 2)
+        ys = ys.reshape(-1, m)
+        node, _, R, _, wall, dlnR = self.cells.bubble(
+            ts.ravel(), ys[:, 0], _per_R3(ys), np.tile(cells, m + 2)
         )
         wall, dlnR = wall.reshape(m + 2, n, nf), dlnR.reshape(m + 2, n)
         D = node.diffusivity.reshape(m + 2, n, nf)
@@ -348,6 +354,11 @@ class FullCells:
         w = zs[:, 1 + nf :].reshape(len(zs), nf, self.Nmax)[:, :, :n] * cells.w_scale[k][:, None]
         dissolved = cells.rho[k] * FOUR_PI_3 * (w @ self.grids[k].widths)
         return b, dissolved, w
+
+
+def _per_R3(z: np.ndarray) -> np.ndarray:
+    """u_i = (b_i / b_scale_i) e^(-3 l) from the columns (l, b_i / b_scale_i) of full states."""
+    return z[:, 1:] * np.exp(-3.0 * z[:, :1])
 
 
 def _wall_flux(k: np.ndarray, cw: np.ndarray, wall: np.ndarray, w: np.ndarray) -> np.ndarray:
