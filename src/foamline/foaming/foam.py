@@ -32,10 +32,10 @@ leaves the die into the ambient pressure and cools with the sheet (:mod:`.coolin
    with steps that end at report times (:func:`_report_times`), and of 1e-3 in fast fidelity,
    with free steps, each of them reported: against an integration at rtol 1e-6 the fast foams
    of the examples are within 4.2e-4 in mean diameter, 2.5e-5 in void fraction, 2.2e-3 in
-   freezing time and 3.6e-3 in each cohort's peak wall stress (docs/foaming.md). Both cooling passes run
-   at the tolerance of the fidelity asked: through the sheet's heat capacity (1 - phi) rho c_p
-   and conductivity the first pass's void fraction sets the cooling, and in (a) a void error
-   of 8e-6 moves the freezing time by 1.3e-3.
+   freezing time and 3.6e-3 in each cohort's peak wall stress (docs/foaming.md). Both cooling
+   passes run at the tolerance of the fidelity asked: through the sheet's heat capacity
+   (1 - phi) rho c_p and conductivity the first pass's void fraction sets the cooling, and in
+   (a) a void error of 8e-6 moves the freezing time by 1.3e-3.
 4. Freezing: the structure freezes where the mid-plane temperature falls below the glass
    transition of the melt with the gas still dissolved in the shells (Chow), or below the
    crystallisation temperature of a semicrystalline polymer: the first root of
@@ -507,9 +507,12 @@ def _freeze_time(polymer, histories, counts, parcel, t_upper: float) -> float:
 
     def margin_at(t: float) -> float:
         f = (t - t0) / (t1 - t0)
-        w = {name: (1.0 - f) * w[i - 1] + f * w[i] for name, w in dissolved.items()}
+        w = {name: (1.0 - f) * x[i - 1] + f * x[i] for name, x in dissolved.items()}
         return float(parcel.T(t) - _freeze_temperature(polymer, w))
 
+    m0, m1 = margin_at(t0), margin_at(t1)
+    if m0 <= 0.0 or m1 >= 0.0:  # the root is at an end of the bracket, to the rounding
+        return t0 if m0 <= 0.0 else t1
     return brentq(margin_at, t0, t1, xtol=1e-12 * max(t1, 1.0), rtol=1e-12)
 
 

@@ -677,7 +677,7 @@ class _Cohorts:
         self.done = np.zeros(K, dtype=int)  # report times already written, per cell
         self._plan(t_evals)
         for k, e in enumerate(t_evals):  # the states at birth
-            times = self.t[[k]] if e is None else e[: np.searchsorted(e, self.t[k], "right")]
+            times = self.t[[k]] if e is None else e[: np.searchsorted(e, self.t[k], "right")].copy()
             self._write(np.full(len(times), k), times, np.repeat(self.z[k : k + 1], len(times), 0))
 
     def _plan(self, t_evals: list) -> None:
