@@ -54,6 +54,14 @@ def test_no_vapour_pressure_cap_above_the_critical_point() -> None:
     assert math.isinf(vapour_pressure("CO2", 200 + 273.15))  # CO2 Tc = 31.0 C
 
 
+def test_no_vapour_pressure_between_coolprops_critical_point_and_the_rounded_one() -> None:
+    # Found by a random recipe (PBT with ethanol, a die at 514.7094 K): ethanol's Tc in the
+    # library, 514.71 K, lies 7e-4 K above CoolProp's critical point, where CoolProp refuses a
+    # saturation state (ValueError); the fluid is supercritical there.
+    assert math.isinf(vapour_pressure("Ethanol", 514.7094081129894))
+    assert vapour_pressure("Ethanol", 514.70) < vapour_pressure("Ethanol", 514.709) < 6.3e6
+
+
 def test_vapour_pressure_below_triple_point_is_a_clear_error() -> None:
     with pytest.raises(MaterialError, match="triple point"):
         vapour_pressure("CO2", 150.0)

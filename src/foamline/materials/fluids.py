@@ -75,7 +75,9 @@ def vapour_pressure(fluid_name: str | Fluid, T: float) -> float:
     f = _fluid(fluid_name)
     if f["Tc"] <= T:
         return math.inf
-    t_triple, t_table, curve = _vapour_curve(f.coolprop_name)
+    t_triple, t_table, t_crit, curve = _vapour_curve(f.coolprop_name)
+    if T >= t_crit:  # CoolProp's own critical point: ethanol's lies 7e-4 K below its rounded Tc
+        return math.inf
     if t_triple > T:
         raise MaterialError(
             f"{f.name} has no vapour pressure at {T - 273.15:.1f} C (below its triple point)"
@@ -86,16 +88,18 @@ def vapour_pressure(fluid_name: str | Fluid, T: float) -> float:
 
 
 @cache
-def _vapour_curve(coolprop_name: str) -> tuple[float, float, CubicSpline]:
+def _vapour_curve(coolprop_name: str) -> tuple[float, float, float, CubicSpline]:
     """ln p_sat against 1/T, a cubic spline through 800 CoolProp points from the triple point to
     1 K below the critical point (relative error < 3e-5 for ethanol, < 3e-7 for the
     others; tests/materials/test_fluids.py); a
-    CoolProp call costs about 0.1 ms, the spline about 2 us. Returns (T_triple, T_end, spline)."""
+    CoolProp call costs about 0.1 ms, the spline about 2 us. Returns (T_triple, T_end, T_crit,
+    spline)."""
     t_triple = float(CP.PropsSI("Ttriple", coolprop_name))
-    t_end = float(CP.PropsSI("Tcrit", coolprop_name)) - 1.0
+    t_crit = float(CP.PropsSI("Tcrit", coolprop_name))
+    t_end = t_crit - 1.0
     inverse = np.linspace(1.0 / t_end, 1.0 / t_triple, 800)
     ln_p = [math.log(CP.PropsSI("P", "T", 1.0 / x, "Q", 0, coolprop_name)) for x in inverse]
-    return t_triple, t_end, CubicSpline(inverse, ln_p)
+    return t_triple, t_end, t_crit, CubicSpline(inverse, ln_p)
 
 
 def phase(fluid_name: str | Fluid, T: float, P: float) -> str:
