@@ -9,6 +9,7 @@ import pytest
 
 from foamline.errors import MaterialError
 from foamline.materials import (
+    critical_temperature,
     fluid,
     fluid_density,
     is_dense,
@@ -59,6 +60,8 @@ def test_no_vapour_pressure_between_coolprops_critical_point_and_the_rounded_one
     # library, 514.71 K, lies 7e-4 K above CoolProp's critical point, where CoolProp refuses a
     # saturation state (ValueError); the fluid is supercritical there.
     assert math.isinf(vapour_pressure("Ethanol", 514.7094081129894))
+    assert critical_temperature("Ethanol") == pytest.approx(514.70928, abs=1e-5)
+    assert critical_temperature("CO2") == 304.128  # the library's, below CoolProp's by 2e-4 K
     assert vapour_pressure("Ethanol", 514.70) < vapour_pressure("Ethanol", 514.709) < 6.3e6
 
 

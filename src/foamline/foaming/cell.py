@@ -122,8 +122,8 @@ class FastCells:
         return new
 
     def atol(self, rtol: float) -> np.ndarray:
-        """Absolute tolerances of the scaled state of one cell."""
-        return np.concatenate(([rtol * 1e-2], np.full(2 * self.nf, rtol * 1e-3)))
+        """Absolute tolerances of the scaled state of one cell (:func:`_atol`)."""
+        return _atol(rtol, self.width)
 
     def conditions(self, t: np.ndarray):
         """T (K), P (Pa), the properties and ln of the neat melt's viscosity (Pa s) at the times t
@@ -208,6 +208,7 @@ class FullCells:
         self.N = np.array([g.n for g in grids])
         N = self.Nmax = int(self.N.max())
         self.sizes = 1 + nf + nf * self.N
+        self.width = 1 + nf + nf * N
         # per cell: inner faces (m3), face conductance 1 / (y_j+1 - y_j) (0 beyond the grid),
         # 1 / widths (0 in the padding) and the wall-gradient weights c0, c1, c2
         self._faces = np.zeros((K, N - 1))
@@ -224,8 +225,8 @@ class FullCells:
         self.z0 = np.hstack([cells.z0[:, : 1 + nf], w.reshape(K, -1)])
 
     def atol(self, rtol: float) -> np.ndarray:
-        """Absolute tolerances of the scaled state of one cell."""
-        return np.concatenate(([rtol * 1e-2], np.full(self.nf * (1 + self.Nmax), rtol * 1e-3)))
+        """Absolute tolerances of the scaled state of one cell (:func:`_atol`)."""
+        return _atol(rtol, self.width)
 
     def _shell(self, node, R: np.ndarray, cells: np.ndarray):
         """Face conductances a (rows, nf, N - 1), 1 / widths and k = 9 D R^4 (rows, nf), with
@@ -262,15 +263,11 @@ class FullCells:
         nf, N, n = self.nf, self.Nmax, len(cells)
         m = 1 + nf
         # the bubble at (t, y), with l and each b_i perturbed in turn, and at t + dt
-        dy = rosenbrock.SQRT_EPS * np.maximum(np.abs(y[:, :m]), 1.0)
-        dt = rosenbrock.SQRT_EPS * np.maximum(np.abs(t), h)
-        ys = np.repeat(y[None, :, :m], m + 2, axis=0)
-        ys[1 + np.arange(m), :, np.arange(m)] += dy.T
-        ts = np.repeat(t[None, :], m + 2, axis=0)
-        ts[m + 1] += dt
-        ys = ys.reshape(-1, m)
+        ts, ys, dy, dt = rosenbrock.perturbed(t, y[:, :m], h)
+        ts = np.concatenate([t, ts.ravel()])
+        ys = np.concatenate([y[:, :m], ys.reshape(-1, m)])
         node, _, R, _, wall, dlnR = self.cells.bubble(
-            ts.ravel(), ys[:, 0], _per_R3(ys), np.tile(cells, m + 2)
+            ts, ys[:, 0], _per_R3(ys), np.tile(cells, m + 2)
         )
         wall, dlnR = wall.reshape(m + 2, n, nf), dlnR.reshape(m + 2, n)
         D = node.diffusivity.reshape(m + 2, n, nf)
@@ -354,6 +351,12 @@ class FullCells:
         w = zs[:, 1 + nf :].reshape(len(zs), nf, self.Nmax)[:, :, :n] * cells.w_scale[k][:, None]
         dissolved = cells.rho[k] * FOUR_PI_3 * (w @ self.grids[k].widths)
         return b, dissolved, w
+
+
+def _atol(rtol: float, width: int) -> np.ndarray:
+    """Absolute tolerances of a scaled state of ``width``: rtol 1e-2 for l = ln(R / R0), rtol
+    1e-3 for the rest, all of order one."""
+    return np.concatenate(([rtol * 1e-2], np.full(width - 1, rtol * 1e-3)))
 
 
 def _per_R3(z: np.ndarray) -> np.ndarray:

@@ -662,7 +662,7 @@ class _Cohorts:
     if it has none); it leaves when its radius falls below COLLAPSE_FRACTION of R0.
     """
 
-    def __init__(self, cells: FastCells, rtol: float, t_evals: list) -> None:
+    def __init__(self, cells: FastCells | FullCells, rtol: float, t_evals: list) -> None:
         K = len(cells.R0)
         self.cells, self.rtol = cells, rtol
         self.atol = cells.atol(rtol)

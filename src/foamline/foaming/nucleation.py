@@ -29,6 +29,7 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 
 from foamline.materials import (
+    critical_temperature,
     diffusivity,
     fluid,
     partial_pressures,
@@ -187,7 +188,7 @@ class NucleationTable:
         # below, so that the spline stays smooth, and the cap is lifted after the interpolation
         self._critical = np.array(
             [
-                fluid(name)["Tc"] if cond else np.inf
+                critical_temperature(name) if cond else np.inf
                 for name, cond in zip(names, self.condensable, strict=True)
             ]
         )

@@ -53,10 +53,12 @@ RowFunction = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 Linearization = Callable[..., tuple[Callable[[np.ndarray], np.ndarray], np.ndarray]]
 
 
-def jacobian(fun: RowFunction, t, y, rows, F0, h):
-    """Blocks dF/dy (n, width, width) and dF/dt (n, width) by forward differences, all columns
-    and the time in one call of ``fun``, for steps h: the time increment is sqrt(eps) max(|t|, h),
-    so that h dF/dt, the term of the formula, is accurate to ~sqrt(eps) |F| even at t = 0."""
+def perturbed(t, y, h):
+    """The times and states of forward differences: y (n, width) with each column perturbed in
+    turn, then the times, stacked as (width + 1, n, width) and (width + 1, n), with the
+    increments dy (n, width) and dt (n,). dy is sqrt(eps) max(|y|, 1); dt is sqrt(eps)
+    max(|t|, h), so that h dF/dt, the term of the formula, is accurate to ~sqrt(eps) |F| even
+    at t = 0."""
     n, width = y.shape
     dy = SQRT_EPS * np.maximum(np.abs(y), 1.0)
     dt = SQRT_EPS * np.maximum(np.abs(t), h)
@@ -64,6 +66,14 @@ def jacobian(fun: RowFunction, t, y, rows, F0, h):
     ys[np.arange(width), :, np.arange(width)] += dy.T
     ts = np.repeat(t[None, :], width + 1, axis=0)
     ts[width] += dt
+    return ts, ys, dy, dt
+
+
+def jacobian(fun: RowFunction, t, y, rows, F0, h):
+    """Blocks dF/dy (n, width, width) and dF/dt (n, width) by forward differences
+    (:func:`perturbed`), all columns and the time in one call of ``fun``, for steps h."""
+    n, width = y.shape
+    ts, ys, dy, dt = perturbed(t, y, h)
     Fs = fun(ts.ravel(), ys.reshape(-1, width), np.tile(rows, width + 1)).reshape(
         width + 1, n, width
     )

@@ -6,8 +6,13 @@ fluid name -> kg fluid per kg polymer (wt% of polymer / 100).
 
 from foamline.materials.density import melt_density, specific_volume, swollen_density
 from foamline.materials.diffusivity import diffusivity
+from foamline.materials.fluids import (
+    critical_temperature,
+    is_dense,
+    vapour_pressure,
+    water_surface_tension,
+)
 from foamline.materials.fluids import density as fluid_density
-from foamline.materials.fluids import is_dense, vapour_pressure, water_surface_tension
 from foamline.materials.glass_transition import glass_transition
 from foamline.materials.library import (
     CLAIM_FAMILIES,
@@ -38,6 +43,7 @@ __all__ = [
     "Pair",
     "Polymer",
     "Value",
+    "critical_temperature",
     "diffusivity",
     "fluid",
     "fluid_density",

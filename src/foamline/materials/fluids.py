@@ -73,11 +73,9 @@ def vapour_pressure(fluid_name: str | Fluid, T: float) -> float:
     1.014
     """
     f = _fluid(fluid_name)
-    if f["Tc"] <= T:
+    if T >= critical_temperature(f):
         return math.inf
-    t_triple, t_table, t_crit, curve = _vapour_curve(f.coolprop_name)
-    if T >= t_crit:  # CoolProp's own critical point: ethanol's lies 7e-4 K below its rounded Tc
-        return math.inf
+    t_triple, t_table, curve = _vapour_curve(f.coolprop_name)
     if t_triple > T:
         raise MaterialError(
             f"{f.name} has no vapour pressure at {T - 273.15:.1f} C (below its triple point)"
@@ -87,19 +85,30 @@ def vapour_pressure(fluid_name: str | Fluid, T: float) -> float:
     return float(CP.PropsSI("P", "T", T, "Q", 0, f.coolprop_name))
 
 
+def critical_temperature(fluid_name: str | Fluid) -> float:
+    """The temperature, K, at and above which the fluid has no vapour pressure: the library's
+    Tc, or CoolProp's own critical point where that lies lower (ethanol's, 514.70928 K, lies
+    7e-4 K below the rounded 514.71 K, and CoolProp has no saturation state between them)."""
+    f = _fluid(fluid_name)
+    return min(f["Tc"], _coolprop_critical(f.coolprop_name))
+
+
 @cache
-def _vapour_curve(coolprop_name: str) -> tuple[float, float, float, CubicSpline]:
+def _coolprop_critical(coolprop_name: str) -> float:
+    return float(CP.PropsSI("Tcrit", coolprop_name))
+
+
+@cache
+def _vapour_curve(coolprop_name: str) -> tuple[float, float, CubicSpline]:
     """ln p_sat against 1/T, a cubic spline through 800 CoolProp points from the triple point to
     1 K below the critical point (relative error < 3e-5 for ethanol, < 3e-7 for the
     others; tests/materials/test_fluids.py); a
-    CoolProp call costs about 0.1 ms, the spline about 2 us. Returns (T_triple, T_end, T_crit,
-    spline)."""
+    CoolProp call costs about 0.1 ms, the spline about 2 us. Returns (T_triple, T_end, spline)."""
     t_triple = float(CP.PropsSI("Ttriple", coolprop_name))
-    t_crit = float(CP.PropsSI("Tcrit", coolprop_name))
-    t_end = t_crit - 1.0
+    t_end = _coolprop_critical(coolprop_name) - 1.0
     inverse = np.linspace(1.0 / t_end, 1.0 / t_triple, 800)
     ln_p = [math.log(CP.PropsSI("P", "T", 1.0 / x, "Q", 0, coolprop_name)) for x in inverse]
-    return t_triple, t_end, t_crit, CubicSpline(inverse, ln_p)
+    return t_triple, t_end, CubicSpline(inverse, ln_p)
 
 
 def phase(fluid_name: str | Fluid, T: float, P: float) -> str:
