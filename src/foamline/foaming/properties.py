@@ -152,8 +152,10 @@ class MeltProperties:
         (a :class:`NodeArrays` gives one temperature per row)."""
         if self.fixed_surface_tension is not None:
             return np.full(len(wall), self.fixed_surface_tension)
-        ratio = 1.0 + np.sum((node.sigma_slope + node.sigma_curvature * wall) * wall, axis=1)
-        return node.sigma0 * np.maximum(ratio, 0.0) ** 4
+        ratio = 1.0 + ((node.sigma_slope + node.sigma_curvature * wall) * wall).sum(axis=1)
+        ratio = np.maximum(ratio, 0.0)
+        ratio *= ratio
+        return node.sigma0 * (ratio * ratio)
 
     # -- temperature tables -------------------------------------------------------------------
     def at(self, T: float) -> NodeArrays:
@@ -201,16 +203,16 @@ class MeltProperties:
 
     def _unpack_many(self, rows: np.ndarray) -> NodeArrays:
         n = len(self.fluids)
-        values = np.exp(rows[:, : 3 * n])  # H, D, cap (exp(_LN_NO_CAP) is finite)
-        D, cap = values[:, n : 2 * n], values[:, 2 * n :]
+        values = np.exp(rows[:, : 2 * n])  # H, D
+        D = values[:, n:]
         fixed = self._fixed_D_columns
         if len(fixed):
             D[:, fixed] = self.fixed_diffusivity[fixed]
-        cap[rows[:, 2 * n : 3 * n] >= _LN_NO_CAP - 1.0] = math.inf
+        ln_cap = rows[:, 2 * n : 3 * n]
         return NodeArrays(
             values[:, :n],
             D,
-            cap,
+            np.where(ln_cap < _LN_NO_CAP - 1.0, np.exp(ln_cap), math.inf),
             rows[:, 3 * n],
             rows[:, 3 * n + 1 : 4 * n + 1],
             rows[:, 4 * n + 1 :],
@@ -223,8 +225,9 @@ class TemperatureTable:
     def __init__(self, melt: MeltProperties, T_first: float, rows: np.ndarray) -> None:
         self._melt = melt
         self._T_first = T_first
-        self._rows = rows
-        self._steps = np.diff(rows, axis=0)
+        # per interval between nodes: the row at its start, then the step to its end (one gather)
+        self._intervals = np.hstack([rows[:-1], np.diff(rows, axis=0)])
+        self._width, self._last = rows.shape[1], len(rows) - 2
         self.T_min = T_first
         self.T_max = T_first + (len(rows) - 1) * NODE_SPACING_K
 
@@ -235,9 +238,11 @@ class TemperatureTable:
     def at_many(self, T: np.ndarray) -> NodeArrays:
         """Properties at each of the temperatures T (K), as arrays (times, fluids)."""
         x = (np.asarray(T, dtype=float) - self._T_first) / NODE_SPACING_K
-        k = np.clip(x.astype(int), 0, len(self._rows) - 2)
-        f = np.clip(x - k, 0.0, 1.0)[:, None]
-        return self._melt._unpack_many(self._rows[k] + f * self._steps[k])
+        k = np.minimum(np.maximum(x, 0.0), self._last).astype(np.intp)
+        f = np.minimum(np.maximum(x - k, 0.0), 1.0)[:, None]
+        interval = self._intervals[k]
+        m = self._width
+        return self._melt._unpack_many(interval[:, :m] + f * interval[:, m:])
 
 
 class NodeArrays:
