@@ -23,10 +23,11 @@ def integrate(fun, rows: np.ndarray, y0: float, h: float, steps: int) -> np.ndar
     """Fixed steps of RODAS3 from t = 0 for all ``rows`` at once; the states at t = steps h."""
     t = np.zeros(len(rows))
     y = np.full((len(rows), 1), y0)
-    f = fun(t, y, rows)
+    hs = np.full(len(rows), h)
+    f, *blocks = rosenbrock.jacobian(fun, t, y, rows, hs)
     atol = np.array([1e-9])
     for _ in range(steps):
-        y, f, _err = rosenbrock.step(fun, t, y, f, np.full(len(rows), h), rows, 1e-6, atol)
+        y, f, _err, blocks = rosenbrock.step(fun, t, y, f, hs, rows, 1e-6, atol, blocks)
         t = t + h
     return y[:, 0]
 
@@ -56,9 +57,9 @@ def test_rodas3_damps_a_stiff_transient_at_once():
 
 
 def test_jacobian_blocks_are_those_of_each_row():
-    # The Jacobian comes from one stacked call with each column perturbed in turn, in every row
-    # at once: for y' = A_k y + t c_k it must give A_k and c_k per row, to forward-difference
-    # accuracy (measured 6e-6 of the largest entry of each row of A_k).
+    # f and its Jacobian come from one stacked call with the point and each column perturbed in
+    # turn, in every row at once: for y' = A_k y + t c_k it must give A_k and c_k per row, to
+    # forward-difference accuracy (measured 6e-6 of the largest entry of each row of A_k).
     rng = np.random.default_rng(7)
     A = rng.normal(size=(4, 3, 3)) * np.array([1.0, 1e3, 1e-3])[None, :, None]
     c = rng.normal(size=(4, 3))
@@ -70,8 +71,9 @@ def test_jacobian_blocks_are_those_of_each_row():
     t = np.array([0.0, 1.0, 1e-3, 50.0])
     h = np.array([1e-3, 1e-2, 1e-6, 1.0])
     y = rng.normal(size=(4, 3)) * 10.0
+    F, J, dFdt = rosenbrock.jacobian(fun, t, y, rows, h)
     f = fun(t, y, rows)
-    J, dFdt = rosenbrock.jacobian(fun, t, y, rows, f, h)
+    assert np.array_equal(F, f)
     scale = np.abs(A).max(axis=2, keepdims=True)
     assert np.max(np.abs(J - A) / scale) < 1e-4
     # what the formula uses is h dF/dt, beside f: it must be accurate relative to |f|, also at
@@ -83,3 +85,20 @@ def test_jacobian_blocks_are_those_of_each_row():
 def test_next_step_follows_the_error_within_its_bounds(err, factor):
     # h 0.9 err^(-1/3), at most 6 h and at least h / 5
     assert rosenbrock.next_step(np.array([2.0]), np.array([err]))[0] == pytest.approx(2.0 * factor)
+
+
+def test_the_predictive_controller_steers_below_a_growing_error():
+    # Gustafsson: after two accepted steps whose error grew (0.4 then 0.8 with equal steps), the
+    # next step is 0.9 h (0.4 / 0.8^2)^(1/3) = 0.770 h, below the 0.9 h 0.8^(-1/3) = 0.970 h
+    # of the error alone, which would be rejected if the error kept growing
+    h, err = np.array([1.0, 1.0, 1.0]), np.array([0.8, 0.8, 1.5])
+    h_acc, err_acc = np.array([1.0, math.nan, 1.0]), np.array([0.4, math.nan, 0.4])
+    after = rosenbrock.next_step(h, err, h_acc, err_acc)
+    assert after[0] == pytest.approx(0.9 * (0.4 / 0.64) ** (1 / 3))
+    # without an accepted step before, and after a rejection, the error alone decides
+    assert after[1] == pytest.approx(0.9 * 0.8 ** (-1 / 3))
+    assert after[2] == pytest.approx(0.9 * 1.5 ** (-1 / 3))
+    # a shrinking error never makes the step larger than the error alone allows
+    assert rosenbrock.next_step(h[:1], np.array([0.2]), h_acc[:1], np.array([0.8]))[
+        0
+    ] == pytest.approx(0.9 * 0.2 ** (-1 / 3))

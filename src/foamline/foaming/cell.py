@@ -264,10 +264,9 @@ class FullCells:
         m = 1 + nf
         # the bubble at (t, y), with l and each b_i perturbed in turn, and at t + dt
         ts, ys, dy, dt = rosenbrock.perturbed(t, y[:, :m], h)
-        ts = np.concatenate([t, ts.ravel()])
-        ys = np.concatenate([y[:, :m], ys.reshape(-1, m)])
+        ys = ys.reshape(-1, m)
         node, _, R, _, wall, dlnR = self.cells.bubble(
-            ts, ys[:, 0], _per_R3(ys), np.tile(cells, m + 2)
+            ts.ravel(), ys[:, 0], _per_R3(ys), np.tile(cells, m + 2)
         )
         wall, dlnR = wall.reshape(m + 2, n, nf), dlnR.reshape(m + 2, n)
         D = node.diffusivity.reshape(m + 2, n, nf)

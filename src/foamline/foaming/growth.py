@@ -116,6 +116,7 @@ from foamline.materials import Polymer, partial_pressures
 FIDELITIES = ("full", "fast")
 #: A bubble that shrinks below this fraction of its initial radius has dissolved.
 COLLAPSE_FRACTION = 0.1
+COLLAPSE_L = math.log(COLLAPSE_FRACTION)  # the same as l = ln(R / R0)
 DEFAULT_RTOL = {"full": 1e-5, "fast": 1e-4}
 #: Loadings below this (kg/kg, 1e-10 wt%) are taken as zero.
 TRACE_LOADING = 1e-12
@@ -669,7 +670,13 @@ class _Cohorts:
         self.t = np.array(cells.t0, dtype=float)
         self.z = cells.z0.copy()
         self.F = np.full_like(self.z, math.nan)  # dz/dt at (t, z), made when first needed
+        # small systems: the Jacobian blocks dF/dz and dF/dt at (t, z) (NaN: to be made)
+        self.dense = cells.linearize is None
+        width = self.z.shape[1] if self.dense else 0
+        self.J, self.dFdt = np.zeros((K, width, width)), np.full((K, width), math.nan)
         self.h = np.full(K, math.nan)  # the next step of each cell, s
+        # each cell's last accepted step (s) and its error norm, for the step controller
+        self.h_acc, self.err_acc = np.full(K, math.nan), np.full(K, math.nan)
         self.collapsed = np.zeros(K, dtype=bool)
         # the writes, in order: (cells, times, states) each; results() sorts them by cell
         self._log: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -705,7 +712,9 @@ class _Cohorts:
         new = copy.copy(self)
         new.cells = cells
         new.t, new.z, new.h = self.t.copy(), self.z.copy(), self.h.copy()
+        new.h_acc, new.err_acc = self.h_acc.copy(), self.err_acc.copy()
         new.collapsed, new.F = self.collapsed.copy(), np.full_like(self.z, math.nan)
+        new.J, new.dFdt = self.J.copy(), np.full_like(self.dFdt, math.nan)
         new._log, new.written, new.done = list(self._log), self.written.copy(), self.done.copy()
         new._plan(t_evals)
         return new
@@ -721,38 +730,51 @@ class _Cohorts:
 
     def advance(self, t_end: float) -> _Cohorts:
         """Integrate every cell to ``t_end`` (s), or until it has collapsed."""
+        # a trial state may overflow: its error norm is then inf and the step is rejected
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            while self._step(t_end):
+                pass
+        return self
+
+    def _step(self, t_end: float) -> bool:
+        """One step of every cell still going (False if there is none)."""
         fun, rtol, atol, sizes = self.cells.rhs, self.rtol, self.atol, self.cells.sizes
-        ell_collapse = math.log(COLLAPSE_FRACTION)
-        while True:
-            rows = np.nonzero((self.t < t_end) & ~self.collapsed)[0]
-            if not len(rows):
-                return self
-            t, y = self.t[rows], self.z[rows]
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                new = np.isnan(self.F[rows, 0])
-                if new.any():
-                    self.F[rows[new]] = fun(t[new], y[new], rows[new])
-                F0 = self.F[rows]
-                h = self.h[rows]
-                fresh = np.isnan(h)
-                if fresh.any():
-                    h[fresh] = rosenbrock.first_step(
-                        y[fresh], F0[fresh], rtol, atol, t_end - t[fresh], sizes[rows[fresh]]
-                    )  # fmt: skip
-                # each step ends at the next report time or t_end where it would pass them
-                stop = np.minimum(self.next_report[rows], t_end)
-                last = h >= stop - t
-                planned, h = h, np.where(last, stop - t, h)
-                y1, F1, err = rosenbrock.step(
-                    fun, t, y, F0, h, rows, rtol, atol, self.cells.linearize, sizes[rows]
-                )  # fmt: skip
-            ok = err <= 1.0
-            # the next step: from the error; not below the one planned where a report time cut
-            # an accepted step short, and smaller than this one after a rejection
-            after = rosenbrock.next_step(h, err)
-            self.h[rows] = np.where(
-                ok, np.where(last, np.maximum(after, planned), after), np.minimum(after, h)
+        rows = np.nonzero((self.t < t_end) & ~self.collapsed)[0]
+        if not len(rows):
+            return False
+        t, y = self.t[rows], self.z[rows]
+        new = np.isnan(self.F[rows, 0])
+        if new.any():
+            self.F[rows[new]] = fun(t[new], y[new], rows[new])
+        F0, h = self.F[rows], self.h[rows]
+        fresh = np.isnan(h)
+        if fresh.any():
+            h[fresh] = rosenbrock.first_step(
+                y[fresh], F0[fresh], rtol, atol, t_end - t[fresh], sizes[rows[fresh]]
             )
+        # each step ends at the next report time or t_end where it would pass them
+        stop = np.minimum(self.next_report[rows], t_end)
+        last = h >= stop - t
+        planned, h = h, np.where(last, stop - t, h)
+        blocks = None
+        if self.dense:
+            stale = np.isnan(self.dFdt[rows, 0])
+            if stale.any():
+                _, self.J[rows[stale]], self.dFdt[rows[stale]] = rosenbrock.jacobian(
+                    fun, t[stale], y[stale], rows[stale], h[stale]
+                )
+            blocks = self.J[rows], self.dFdt[rows]
+        y1, F1, err, blocks1 = rosenbrock.step(
+            fun, t, y, F0, h, rows, rtol, atol, blocks, self.cells.linearize, sizes[rows]
+        )
+        ok = err <= 1.0
+        # the next step: from the error; not below the one planned where a report time cut an
+        # accepted step short, and smaller than this one after a rejection
+        after = rosenbrock.next_step(h, err, self.h_acc[rows], self.err_acc[rows])
+        self.h[rows] = np.where(
+            ok, np.where(last, np.maximum(after, planned), after), np.minimum(after, h)
+        )
+        if not ok.all():
             stuck = ~ok & (self.h[rows] < 1e-14 * max(abs(t_end), float(np.abs(t).max())))
             if stuck.any():
                 j = int(np.argmax(stuck))
@@ -761,22 +783,25 @@ class _Cohorts:
                     f"the cell-growth integrator stopped at t = {t[j]:.4g} s "
                     f"(R = {R * 1e6:.4g} um): its step fell below round-off"
                 )
-            t1 = np.where(last, stop, t + h)
-            self._report(ok, rows, t1, y1)
-            done = rows[ok]
-            self.t[done], self.z[done], self.F[done] = t1[ok], y1[ok], F1[ok]
-            gone = done[y1[ok, 0] < ell_collapse]
+            rows, t, h, err, last, stop = rows[ok], t[ok], h[ok], err[ok], last[ok], stop[ok]
+            y1, F1 = y1[ok], F1[ok]
+            blocks1 = blocks1 and (blocks1[0][ok], blocks1[1][ok])
+        # the accepted steps
+        t1 = np.where(last, stop, t + h)
+        self.t[rows], self.z[rows], self.F[rows] = t1, y1, F1
+        self.h_acc[rows], self.err_acc[rows] = h, np.maximum(err, 1e-2)
+        if blocks1:
+            self.J[rows], self.dFdt[rows] = blocks1
+        write = self.every[rows] | (t1 == self.next_report[rows])
+        if write.any():
+            self._write(rows[write], t1[write], y1[write])
+        gone = rows[y1[:, 0] < COLLAPSE_L]
+        if len(gone):
             self.collapsed[gone] = True
             unwritten = gone[~self.every[gone] & (self.t[gone] > self.written[gone])]
             if len(unwritten):
                 self._write(unwritten, self.t[unwritten], self.z[unwritten])
-
-    def _report(self, ok, rows, t1, y1) -> None:
-        """Write the states of the accepted steps (``ok``) of ``rows`` that ended at a report
-        time, or of every step for the cells without report times."""
-        write = ok & (self.every[rows] | (t1 == self.next_report[rows]))
-        if write.any():
-            self._write(rows[write], t1[write], y1[write])
+        return True
 
 
 # -- input checks ---------------------------------------------------------------------------------
