@@ -385,10 +385,15 @@ def _foam(
     ), (cohorts, nuclei, paused) if paused is not None else None
 
 
-def _influence_volume(D, age):
+def _influence_volume(D, age, out=None):
     """v = (4 pi / 3)(pi D age)^(3/2), m3: the melt a cell's depletion front has reached ``age``
-    (s) after its birth, with D in m2/s (module docstring, items 1 and 2)."""
-    return FOUR_PI_3 * (np.pi * D * age) ** 1.5
+    (s) after its birth, with D in m2/s (module docstring, items 1 and 2); into ``out`` if
+    given (an array of age's shape, which may be age itself)."""
+    x = np.multiply(np.pi * D, age, out=out)
+    root = np.sqrt(x)
+    x *= root
+    x *= FOUR_PI_3
+    return x
 
 
 def _deplete(
@@ -402,8 +407,7 @@ def _deplete(
     dt = np.diff(times, prepend=times[0])
     free = 1.0  # share of the sites still free, f
     for j in range(1, n):
-        v = _influence_volume(D[j], times[j] - times[:j])
-        X[j] = math.exp(-float(np.dot(dN[:j], v)))
+        X[j] = math.exp(-float(np.dot(dN[:j], _influence_volume(D[j], times[j] - times[:j]))))
         if math.isinf(sites):
             dN[j] = 0.5 * (J[j] + J[j - 1]) * X[j] * dt[j]
         else:  # the sites used in the step, exactly for a constant J: C f (1 - e^(-J dt / C))
@@ -447,7 +451,8 @@ def _ownership(births: np.ndarray, dN: np.ndarray, D: float) -> tuple[np.ndarray
     t = np.union1d(births, births[0] + span * np.geomspace(1e-3, 1.0, 200))
 
     def fronts(t: np.ndarray) -> np.ndarray:  # v(t - t_j), rows t, columns births
-        return _influence_volume(D, np.maximum(t[:, None] - births, 0.0))
+        age = t[:, None] - births
+        return _influence_volume(D, np.maximum(age, 0.0, out=age), out=age)
 
     # extend the time grid until the melt is depleted to exp(-50) (40 steps per e-fold of age;
     # at most 2^200 times the burst)
@@ -457,8 +462,10 @@ def _ownership(births: np.ndarray, dN: np.ndarray, D: float) -> tuple[np.ndarray
         t = np.append(t, births[0] + (t[-1] - births[0]) * np.geomspace(1.025, 2.0, 28))
     v = fronts(t)
     X = np.exp(-(v @ dN))
-    # trapezoid in X against the exact increments of each cell's front volume
-    shares = 0.5 * (X[1:] + X[:-1]) @ np.diff(v, axis=0)
+    # trapezoid in X against the exact increments of each cell's front volume,
+    # sum_i Xm_i (v_i+1 - v_i) with Xm_i = (X_i + X_i+1) / 2, summed by parts
+    Xm = 0.5 * (X[1:] + X[:-1])
+    shares = -(np.diff(Xm, prepend=0.0, append=0.0) @ v)
     return shares, float(np.dot(dN, shares))
 
 
