@@ -41,8 +41,10 @@ from foamline.materials.library import Polymer
 
 K_B = 1.380649e-23  # J/K
 N_A = 6.02214076e23  # 1/mol
-#: Largest spacing of the temperature nodes of :class:`NucleationTable`, K.
+#: Spacing of the temperature nodes of :class:`NucleationTable`, K (its nodes are multiples).
 TABLE_SPACING_K = 4.0
+_MAX_CACHED_ROWS = 100_000
+_ROW_CACHE: dict[tuple, list[float]] = {}
 
 
 def heterogeneous_factor(contact_angle_rad: float) -> float:
@@ -140,8 +142,9 @@ class NucleationTable:
     A foam asks for the nucleation rate at a thousand (T, P) points of one melt parcel, and each
     exact call costs about 0.3 ms (CoolProp gas densities inside the surface tension). Here the
     surface tension sigma(T), ln p_i(T) and ln D_i(T) of each fluid and ln p_vap(T) of each
-    condensable fluid are evaluated exactly on nodes at most ``TABLE_SPACING_K`` apart over
-    [T_min, T_max] and interpolated by cubic splines; the cap min(p_i, p_vap,i) is applied after
+    condensable fluid are evaluated exactly on the multiples of ``TABLE_SPACING_K`` that cover
+    [T_min, T_max] (kept, so that the passes of a foam and the recipes of a sweep share them)
+    and interpolated by cubic splines; the cap min(p_i, p_vap,i) is applied after
     the interpolation, so its kink is exact, and lifted at and above the fluid's critical
     temperature (where its ln p_vap column is continued linearly in 1/T to keep the spline
     smooth). The rate then follows :func:`classical_rate` at each
@@ -165,23 +168,20 @@ class NucleationTable:
             or math.isfinite(vapour_pressure(name, T_max))
             for name in names
         ]
-        n = max(int(math.ceil((T_max - T_min) / TABLE_SPACING_K)) + 1, 2) if T_max > T_min else 1
-        nodes = np.linspace(T_min, T_max, n)
-        rows = []
-        for T in nodes:
-            pressures = partial_pressures(polymer, self.active, T)
-            caps = [
-                vapour_pressure(name, T) if cond else 1.0
-                for name, cond in zip(names, self.condensable, strict=True)
-            ]
-            rows.append(
-                [
-                    surface_tension(polymer, T, self.active),
-                    *(math.log(pressures[name]) for name in names),
-                    *(math.log(c) for c in caps),  # inf at and above the critical T
-                    *(math.log(diffusivity(polymer, name, T)) for name in names),
-                ]
-            )
+        if T_max > T_min:  # the multiples of the spacing that cover [T_min, T_max]
+            lo = math.floor(T_min / TABLE_SPACING_K)
+            hi = max(math.ceil(T_max / TABLE_SPACING_K), lo + 1)
+            nodes = TABLE_SPACING_K * np.arange(lo, hi + 1)
+        else:
+            nodes = np.array([float(T_min)])
+        n = len(nodes)
+        key = (
+            polymer.name,
+            tuple(sorted((k, v.si) for k, v in polymer.values.items())),
+            tuple(self.active.items()),
+            tuple(self.condensable),
+        )
+        rows = [self._row(key, float(T)) for T in nodes]
         table = np.array(rows)
         # above its critical temperature a fluid has no vapour pressure (no cap): there its
         # column continues ln p_vap linearly in 1/T (Clausius-Clapeyron) from the last two nodes
@@ -207,6 +207,27 @@ class NucleationTable:
         self._names = names
         if self.active:  # the composition is fixed
             self._molecules_per_kg, self._molecule_mass = dissolved_molecules(self.active)
+
+    def _row(self, key: tuple, T: float) -> list[float]:
+        """sigma, ln p_i, ln p_vap,i (inf at and above the critical T) and ln D_i at T (K), kept
+        per melt and loading (``key``), so the passes and recipes of a sweep share them."""
+        row = _ROW_CACHE.get((key, T))
+        if row is None:
+            if len(_ROW_CACHE) > _MAX_CACHED_ROWS:
+                _ROW_CACHE.clear()
+            names, polymer = list(self.active), self.polymer
+            pressures = partial_pressures(polymer, self.active, T)
+            caps = [
+                vapour_pressure(name, T) if cond else 1.0
+                for name, cond in zip(names, self.condensable, strict=True)
+            ]
+            row = _ROW_CACHE[(key, T)] = [
+                surface_tension(polymer, T, self.active),
+                *(math.log(pressures[name]) for name in names),
+                *(math.log(c) for c in caps),
+                *(math.log(diffusivity(polymer, name, T)) for name in names),
+            ]
+        return row
 
     def _columns(self, T: np.ndarray):
         values = self._spline(np.clip(T, self.T_min, self.T_max))
