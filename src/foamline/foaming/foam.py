@@ -320,9 +320,9 @@ def _foam(
     # latest possible freezing: T reaches the freeze temperature of the fully laden melt
     T_freeze_laden = _freeze_temperature(polymer, w0)
     probe = np.linspace(t_exit, t_end, 400)
-    below = [t for t in probe if parcel.T(t) < T_freeze_laden]
-    t_upper = below[0] if below else t_end
-    if not below:
+    below = probe[parcel.T.many(probe) < T_freeze_laden]
+    t_upper = float(below[0]) if len(below) else t_end
+    if not len(below):
         notes.append(
             f"the sheet has not frozen {t_cool:.0f} s after the die: the structure is read then"
         )

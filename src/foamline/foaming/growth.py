@@ -531,7 +531,7 @@ class _Run:
         if initial_pressures is None:
             if not np.any(self.w0 > 0.0):
                 raise ValueError("the cell holds no fluid: give a positive dissolved amount")
-            node0 = self.melt.at(T0)
+            node0 = self.node_at(T0)  # the properties the integration uses
             p0 = np.minimum(self.w0 / node0.henry, node0.cap)
         else:
             p0 = _per_fluid(self.melt, initial_pressures, "initial_pressures_Pa", "Pa")

@@ -80,7 +80,7 @@ def jacobian(fun: RowFunction, t, y, rows, h):
     call of ``fun``."""
     n, width = y.shape
     ts, ys, dy, dt = perturbed(t, y, h)
-    Fs = fun(ts.ravel(), ys.reshape(-1, width), np.tile(rows, width + 2)).reshape(
+    Fs = fun(ts.ravel(), ys.reshape(-1, width), np.concatenate([rows] * (width + 2))).reshape(
         width + 2, n, width
     )
     F = Fs[0]
