@@ -35,7 +35,7 @@ from scipy.linalg.lapack import dgttrs as gttrs
 
 from foamline.foaming import rosenbrock
 from foamline.foaming.grid import ShellGrid
-from foamline.foaming.properties import sample
+from foamline.foaming.properties import Conditions
 from foamline.materials.solubility import R_GAS
 
 #: A layer "age" of this fraction of the run regularises the 1/sqrt(tau) start of the closure.
@@ -81,17 +81,19 @@ class FastCells:
     p0 : initial partial pressures, Pa (cells, fluids). R0 : initial radii, m (cells,).
     rho : polymer density of each shell, kg/m3. Y : y-extent of each shell, m3 (inf: isolated).
     t0 : birth time of each cell, s. t1 : end time, s.
-    T_of_t, P_of_t : temperature (K) and ambient pressure (Pa) of the melt, callables of t.
-    node_at, nodes_at : the temperature-dependent properties at one T, and at an array of T.
+    T_of_t : temperature of the melt (K), a callable of t.
+    node_at : the temperature-dependent properties at one T.
+    conditions : T (K), P (Pa), the properties and the neat ln viscosity at arrays of times
+        (:class:`~foamline.foaming.properties.Conditions`).
     """
 
     #: the linear algebra of the integrator: dense blocks (:mod:`.rosenbrock`)
     linearize = None
 
-    def __init__(self, melt, w0, p0, R0, rho, Y, t0, t1, T_of_t, P_of_t, node_at, nodes_at) -> None:
+    def __init__(self, melt, w0, p0, R0, rho, Y, t0, t1, T_of_t, node_at, conditions) -> None:
         self.melt, self.nf, self.width = melt, len(w0), 1 + 2 * len(w0)
         self.w0, self.M = w0, melt.molar_mass
-        self.T_of_t, self.P_of_t, self.nodes_at = T_of_t, P_of_t, nodes_at
+        self._conditions = conditions
         self._last: tuple = (None,)  # the times of the last call and T, P, properties there
         self.p0, self.R0, self.rho, self.t0, self.Y = p0, R0, rho, t0, Y
         T0 = [T_of_t(t) for t in t0]
@@ -114,11 +116,10 @@ class FastCells:
         names = ("p_per_u", "mean0", "w_scale", "b_rate", "tau_scale", "tau_rate")
         self._at = {name: slice(3 + i * nf, 3 + (i + 1) * nf) for i, name in enumerate(names)}
 
-    def under(self, T_of_t, P_of_t, nodes_at) -> FastCells:
-        """The same cells under other conditions T(t), P(t) (and their properties ``nodes_at``)."""
+    def under(self, conditions: Conditions) -> FastCells:
+        """The same cells under other conditions (another T(t), P(t))."""
         new = copy.copy(self)
-        new.T_of_t, new.P_of_t, new.nodes_at = T_of_t, P_of_t, nodes_at
-        new._last = (None,)
+        new._conditions, new._last = conditions, (None,)
         return new
 
     def atol(self, rtol: float) -> np.ndarray:
@@ -130,9 +131,7 @@ class FastCells:
         (s); the last ones are kept, as the later stages of a step ask again at the same times."""
         key = t.tobytes()
         if self._last[0] != key:
-            T, P = sample(self.T_of_t, t), sample(self.P_of_t, t)
-            neat = self.melt.ln_neat_viscosities(T, P)
-            self._last = (key, T, P, self.nodes_at(T), neat)
+            self._last = (key, *self._conditions(t))
         return self._last[1:]
 
     def bubble(self, t: np.ndarray, ell: np.ndarray, u: np.ndarray, cells: np.ndarray):

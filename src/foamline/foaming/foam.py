@@ -66,7 +66,7 @@ from foamline.errors import FoamlineError
 from foamline.foaming.cooling import cool_sheet, foam_conductivity
 from foamline.foaming.growth import FOUR_PI_3, CellHistory, PausedCells, advance_cells
 from foamline.foaming.nucleation import NucleationTable, mean_diffusivity
-from foamline.foaming.properties import MeltProperties, Track
+from foamline.foaming.properties import MeltProperties, Timeline, Track
 from foamline.line import LineProfile
 from foamline.materials import glass_transition, melt_density
 from foamline.materials.glass_transition import glass_transitions
@@ -146,8 +146,24 @@ class _Parcel:
         # solver asks for T(t) thousands of times
         self._log_age = np.linspace(math.log(1e-9), math.log(sheet.t_end), 1500)
         self._T_mid = sheet.mid_temperature(np.exp(self._log_age))
-        self.T = Track(self._T_one, self._T_many)
-        self.P = Track(self._P_one, self._P_many)
+        # both are linear in t between the die's knots (and where P crosses the ambient) and in
+        # log(age) between the sheet's: the coordinate x of the timeline
+        die = self.t_die
+        crossing = np.nonzero(np.diff(np.sign(self.P_die - P_ATM)) != 0)[0]
+        if len(crossing):
+            P0, P1 = self.P_die[crossing], self.P_die[crossing + 1]
+            at = die[crossing] + (P_ATM - P0) / (P1 - P0) * (die[crossing + 1] - die[crossing])
+            die = np.union1d(die, at)
+        timeline = Timeline(
+            np.concatenate([die[die <= t_exit], t_exit + np.exp(self._log_age)]), self._coordinate
+        )
+        self.T = Track(self._T_one, self._T_many, timeline)
+        self.P = Track(self._P_one, self._P_many, timeline)
+
+    def _coordinate(self, t: np.ndarray) -> np.ndarray:
+        """t in the die; after the exit, t_exit + 1 + ln(age / 1 ns), at least t_exit + 1."""
+        age = np.log(np.maximum(t - self.t_exit, 1e-300)) - self._log_age[0]
+        return np.where(t <= self.t_exit, t, self.t_exit + 1.0 + np.maximum(age, 0.0))
 
     def _T_one(self, t: float) -> float:
         if t <= self.t_exit:

@@ -106,6 +106,7 @@ from foamline.foaming import rosenbrock
 from foamline.foaming.cell import FOUR_PI_3, FastCells, FullCells, gas
 from foamline.foaming.grid import ShellGrid, stretched_grid
 from foamline.foaming.properties import (
+    Conditions,
     MeltProperties,
     constant_or_callable,
     is_constant,
@@ -451,7 +452,7 @@ class PausedCells:
         T, P = constant_or_callable(T_K, "T_K", "K"), constant_or_callable(P_Pa, "P_Pa", "Pa")
         births = self._births
         run = _Run(self.melt, self.dissolved, T, P, float(births.min()), float(t_end_s))
-        cells = self._cells.under(run.T_of_t, run.P_of_t, run.nodes_at)
+        cells = self._cells.under(run.conditions)
         evals = _check_evals(t_eval, births, t_end_s)
         for k, (before, after) in enumerate(zip(self._evals, evals, strict=True)):
             if before is None and after is None:  # reports at every step
@@ -513,7 +514,9 @@ class _Run:
             node = melt.at(T0)
             self.T_max = T0
             self.node_at = lambda T: node
-            self.nodes_at = lambda T: melt.at_many(np.full(len(T), T0), node)
+            self.conditions = Conditions(
+                melt, T_of_t, P_of_t, lambda T: melt.at_many(np.full(len(T), T0), node)
+            )
         else:
             samples = sample(T_of_t, np.linspace(t0, t1, 257))
             for T in samples:
@@ -521,7 +524,7 @@ class _Run:
             table = melt.table(float(samples.min()), float(samples.max()))
             self.T_max = float(samples.max())
             self.node_at = table.at
-            self.nodes_at = table.at_many
+            self.conditions = Conditions(melt, T_of_t, P_of_t, table.at_many, table, t0, t1)
         # InfeasibleProcess if a condensable fluid exceeds what the melt holds:
         partial_pressures(melt.polymer, dict(zip(self.fluids, w0.tolist(), strict=True)), T0)
 
@@ -554,9 +557,8 @@ class _Run:
             np.asarray(t0s, dtype=float),
             self.t1,
             self.T_of_t,
-            self.P_of_t,
             self.node_at,
-            self.nodes_at,
+            self.conditions,
         )
 
     def fast(self, cells: FastCells, rtol: float, t_evals: list) -> list[CellHistory]:
@@ -621,13 +623,12 @@ class _Run:
         (kg/m3) and shell extent Y (m3) from its states over the times ``ts``."""
         ts = np.asarray(ts, dtype=float)
         R = R0 * np.exp(ell)
-        T, P = sample(self.T_of_t, ts), sample(self.P_of_t, ts)
-        nodes = self.nodes_at(T)
+        T, P, nodes, neat = self.conditions(ts)
         p, condensed = gas(b, rho, (R**3)[:, None], T[:, None], nodes.cap, self.melt.molar_mass)
         condensed = np.maximum(condensed, 0.0)
         wall = nodes.henry * p
         with np.errstate(over="ignore"):
-            eta = np.exp(self.melt.ln_viscosities(self.melt.ln_neat_viscosities(T, P), wall))
+            eta = np.exp(self.melt.ln_viscosities(neat, wall))
         to_kg = rho * FOUR_PI_3
 
         def per_fluid(a):

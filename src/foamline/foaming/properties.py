@@ -237,12 +237,100 @@ class TemperatureTable:
 
     def at_many(self, T: np.ndarray) -> NodeArrays:
         """Properties at each of the temperatures T (K), as arrays (times, fluids)."""
+        return self._melt._unpack_many(self.rows_at(T))
+
+    def rows_at(self, T: np.ndarray) -> np.ndarray:
+        """The interpolated rows (ln H, ln D, ln cap, sigma_0, a_i, b_i) at the temperatures T."""
         x = (np.asarray(T, dtype=float) - self._T_first) / NODE_SPACING_K
         k = np.minimum(np.maximum(x, 0.0), self._last).astype(np.intp)
         f = np.minimum(np.maximum(x - k, 0.0), 1.0)[:, None]
         interval = self._intervals[k]
         m = self._width
-        return self._melt._unpack_many(interval[:, :m] + f * interval[:, m:])
+        return interval[:, :m] + f * interval[:, m:]
+
+
+class Timeline:
+    """Knots of a melt history: times at which T(t) and P(t) are exact and between which both
+    are linear in a coordinate x(t) (t itself, or the log of the time since an event).
+
+    Parameters
+    ----------
+    times : the knots, s, increasing.
+    coordinate : x(t) for an array of times, non-decreasing.
+    """
+
+    def __init__(self, times: np.ndarray, coordinate: Callable[[np.ndarray], np.ndarray]):
+        self.times, self.coordinate = np.asarray(times, dtype=float), coordinate
+
+
+class Conditions:
+    """T (K), P (Pa), the properties (:class:`NodeArrays`) and ln of the neat melt's viscosity
+    (Pa s) along a melt history, at arrays of times: what a growing cell needs at each
+    right-hand side.
+
+    By default T(t) and P(t) are sampled and the properties follow (``nodes_at``, and the neat
+    viscosity exactly). Where both are :class:`Track` s with one :class:`Timeline` and a
+    :class:`TemperatureTable` ``table`` is given, all of it is tabulated once on the knots in
+    [t0, t1], refined so that T moves by at most ``REFINE_K`` between them, and interpolated
+    linearly in the timeline's coordinate: T and P as the tracks have them (exactly: both are
+    linear in it between knots), the property rows from ``table`` and the neat ln viscosity,
+    exact at the knots, to their second derivatives times REFINE_K^2 / 8. Over the parcels of
+    the bundled examples, against sampling: H and D within 4.3e-5, ln eta within 5.9e-4 where
+    eta < 1e12 Pa s (a glass is stored as ln eta = GLASS_LN); tests/foaming/test_foam.py. A
+    call then costs 22 us instead of 34 us for 20 times (ad-hoc).
+    """
+
+    #: Largest change of T between two knots of the tabulated conditions, K.
+    REFINE_K = 0.5
+    #: ln viscosity stored for a glass (exp(-GLASS_LN) is 0.0 in floating point).
+    GLASS_LN = 1e3
+
+    def __init__(self, melt, T_of_t, P_of_t, nodes_at, table=None, t0=0.0, t1=0.0) -> None:
+        self._melt, self._T, self._P, self._nodes_at = melt, T_of_t, P_of_t, nodes_at
+        timeline = getattr(T_of_t, "timeline", None)
+        self.tabulated = (
+            table is not None
+            and timeline is not None
+            and timeline is getattr(P_of_t, "timeline", None)
+        )
+        if self.tabulated:
+            self._x = timeline.coordinate
+            self._tabulate(timeline, table, t0, t1)
+
+    def _tabulate(self, timeline: Timeline, table, t0: float, t1: float) -> None:
+        times = timeline.times
+        lo = max(int(np.searchsorted(times, t0, "right")) - 1, 0)
+        hi = min(int(np.searchsorted(times, t1, "left")) + 1, len(times))
+        knots = times[lo:hi] if hi - lo >= 2 else times[max(lo - 1, 0) : lo + 2]
+        x, T, P = self._x(knots), sample(self._T, knots), sample(self._P, knots)
+        # refine: T and P are linear in x between the knots, so the points added are exact
+        parts = np.maximum(np.ceil(np.abs(np.diff(T)) / self.REFINE_K), 1).astype(int)
+        interval = np.repeat(np.arange(len(parts)), parts)  # of each point but the last
+        fraction = (np.arange(len(interval)) - np.repeat(np.cumsum(parts) - parts, parts)) / (
+            parts[interval]
+        )
+        x, T, P = (
+            np.append(v[interval] + fraction * np.diff(v)[interval], v[-1]) for v in (x, T, P)
+        )
+        neat = np.minimum(self._melt.ln_neat_viscosities(T, P), self.GLASS_LN)
+        rows = np.column_stack([T, P, neat, table.rows_at(T)])
+        keep = np.append(np.diff(x) > 0.0, True)  # no interval of zero width
+        self._xk, rows = x[keep], rows[keep]
+        self._intervals = np.hstack([rows[:-1], np.diff(rows, axis=0)])
+        self._inv_dx = 1.0 / np.diff(self._xk)
+        self._width, self._last = rows.shape[1], len(self._xk) - 2
+
+    def __call__(self, t: np.ndarray):
+        """T, P, the properties and ln eta_neat at the times t (s)."""
+        if not self.tabulated:
+            T, P = sample(self._T, t), sample(self._P, t)
+            return T, P, self._nodes_at(T), self._melt.ln_neat_viscosities(T, P)
+        x = self._x(t)
+        k = np.minimum(np.maximum(np.searchsorted(self._xk, x, "right") - 1, 0), self._last)
+        f = np.minimum(np.maximum((x - self._xk[k]) * self._inv_dx[k], 0.0), 1.0)[:, None]
+        interval = self._intervals[k]
+        row = interval[:, : self._width] + f * interval[:, self._width :]
+        return row[:, 0], row[:, 1], self._melt._unpack_many(row[:, 3:]), row[:, 2]
 
 
 class NodeArrays:
@@ -339,15 +427,19 @@ class _Constant:
 class Track:
     """A function of time (s) that can also be sampled on many times at once.
 
-    ``one(t)`` serves the integrators, ``many(times)`` the histories (see :func:`sample`).
+    ``one(t)`` serves single calls, ``many(times)`` arrays (see :func:`sample`); a ``timeline``
+    says where it is exact and in what it is linear between (:class:`Conditions`).
     """
 
-    __slots__ = ("one", "many")
+    __slots__ = ("one", "many", "timeline")
 
     def __init__(
-        self, one: Callable[[float], float], many: Callable[[np.ndarray], np.ndarray]
+        self,
+        one: Callable[[float], float],
+        many: Callable[[np.ndarray], np.ndarray],
+        timeline: Timeline | None = None,
     ) -> None:
-        self.one, self.many = one, many
+        self.one, self.many, self.timeline = one, many, timeline
 
     def __call__(self, t: float) -> float:
         return self.one(t)
@@ -367,9 +459,11 @@ def is_constant(function: Callable[[float], float]) -> bool:
 
 
 __all__ = [
+    "Conditions",
     "MeltProperties",
     "NodeArrays",
     "TemperatureTable",
+    "Timeline",
     "Track",
     "constant_or_callable",
     "is_constant",
