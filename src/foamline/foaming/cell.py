@@ -56,13 +56,13 @@ def gas(b: np.ndarray, rho, R3, T, cap, M: np.ndarray) -> tuple[np.ndarray, np.n
     return p, np.where(p_raw > cap, b - p * M / c, 0.0)
 
 
-def _scales(w0, p0, R0, rho, T0, node_at, M) -> tuple[np.ndarray, np.ndarray]:
+def _scales(w0, p0, R0, rho, T0, henry, M) -> tuple[np.ndarray, np.ndarray]:
     """Initial cell contents b0 (cells, fluids), m3 kg/kg, and each fluid's scale: its loading,
     else the wall loading of the cell's initial gas. p0 in Pa (cells, fluids); R0 (m), rho
-    (kg/m3) and T0 (K) one per cell; M the molar masses, kg/mol."""
-    T0 = np.asarray(T0, dtype=float)
+    (kg/m3) and T0 (K) one per cell; the Henry constants there (cells, fluids), kg/kg/Pa; M the
+    molar masses, kg/mol."""
     b0 = p0 * M * (R0**3 / (rho * R_GAS * T0))[:, None]
-    wall0 = np.array([node_at(T).henry for T in T0]) * p0
+    wall0 = henry * p0
     fallback = np.maximum(max(float(w0.max()), 1e-12), wall0.max(axis=1))[:, None]
     return b0, np.where(w0 > 0.0, w0, np.where(wall0 > 1e-12, wall0, fallback))
 
@@ -81,8 +81,6 @@ class FastCells:
     p0 : initial partial pressures, Pa (cells, fluids). R0 : initial radii, m (cells,).
     rho : polymer density of each shell, kg/m3. Y : y-extent of each shell, m3 (inf: isolated).
     t0 : birth time of each cell, s. t1 : end time, s.
-    T_of_t : temperature of the melt (K), a callable of t.
-    node_at : the temperature-dependent properties at one T.
     conditions : T (K), P (Pa), the properties and the neat ln viscosity at arrays of times
         (:class:`~foamline.foaming.properties.Conditions`).
     """
@@ -90,15 +88,15 @@ class FastCells:
     #: the linear algebra of the integrator: dense blocks (:mod:`.rosenbrock`)
     linearize = None
 
-    def __init__(self, melt, w0, p0, R0, rho, Y, t0, t1, T_of_t, node_at, conditions) -> None:
+    def __init__(self, melt, w0, p0, R0, rho, Y, t0, t1, conditions) -> None:
         self.melt, self.nf, self.width = melt, len(w0), 1 + 2 * len(w0)
         self.w0, self.M = w0, melt.molar_mass
         self._conditions = conditions
         self._last: tuple = (None,)  # the times of the last call and T, P, properties there
         self.p0, self.R0, self.rho, self.t0, self.Y = p0, R0, rho, t0, Y
-        T0 = [T_of_t(t) for t in t0]
-        D0 = np.array([node_at(T).diffusivity for T in T0])
-        self.b0, self.w_scale = _scales(w0, p0, R0, rho, T0, node_at, self.M)
+        T0, _, nodes0, _ = conditions(t0)
+        D0 = nodes0.diffusivity
+        self.b0, self.w_scale = _scales(w0, p0, R0, rho, T0, nodes0.henry, self.M)
         self.b_scale = self.w_scale * (R0**3)[:, None]
         tau0 = 9.0 * D0 * (R0**4 * FAST_START_AGE * (t1 - t0))[:, None]
         self.tau_scale = np.maximum(tau0, 1e-300)

@@ -77,6 +77,7 @@ COHORTS = {"full": 100, "fast": 20}
 NUCLEUS_FACTOR = 1.2  # initial radius / critical radius
 DEPLETED = 1e-6  # X f (undepleted melt times free sites) at which nucleation is over
 BURST_POINTS = 400  # time steps across the nucleation burst (tests/foaming/test_foam.py)
+DEPLETION_BLOCK = 64  # times whose influence volumes are computed together
 GROWTH_RTOL = {"full": 1e-4, "fast": 1e-3}  # relative tolerance of the growth (docstring, item 3)
 FEWEST_CELLS = 1e9  # cells per m3 of melt (one per mm3) below which nothing foams
 
@@ -421,18 +422,25 @@ def _deplete(
     n = len(times)
     dN, X = np.zeros(n), np.ones(n)
     dt = np.diff(times, prepend=times[0])
+    rate = 0.5 * (J[1:] + J[:-1]) * dt[1:]  # nuclei per m3 of undepleted melt in each step
     free = 1.0  # share of the sites still free, f
-    for j in range(1, n):
-        X[j] = math.exp(-float(np.dot(dN[:j], _influence_volume(D[j], times[j] - times[:j]))))
-        if math.isinf(sites):
-            dN[j] = 0.5 * (J[j] + J[j - 1]) * X[j] * dt[j]
-        else:  # the sites used in the step, exactly for a constant J: C f (1 - e^(-J dt / C))
-            used = -math.expm1(-0.5 * (J[j] + J[j - 1]) * dt[j] / sites)
-            dN[j] = sites * free * used * X[j]
-            free *= 1.0 - used
-        if X[j] * free < DEPLETED:
-            X[j + 1 :] = X[j]
-            return dN, X, j
+    for j0 in range(1, n, DEPLETION_BLOCK):
+        # the fronts of all earlier births at the times of a block, v(t_j - t_i) (0 for i >= j,
+        # where dN is still 0 when X_j is taken)
+        j1 = min(j0 + DEPLETION_BLOCK, n)
+        age = times[j0:j1, None] - times[None, :j1]
+        fronts = _influence_volume(D[j0:j1, None], np.maximum(age, 0.0, out=age), out=age)
+        for j in range(j0, j1):
+            X[j] = math.exp(-float(fronts[j - j0] @ dN[:j1]))
+            if math.isinf(sites):
+                dN[j] = rate[j - 1] * X[j]
+            else:  # the sites used in the step, exactly for a constant J: C f (1 - e^(-J dt / C))
+                used = -math.expm1(-rate[j - 1] / sites)
+                dN[j] = sites * free * used * X[j]
+                free *= 1.0 - used
+            if X[j] * free < DEPLETED:
+                X[j + 1 :] = X[j]
+                return dN, X, j
     return dN, X, None
 
 

@@ -513,53 +513,41 @@ class _Run:
         if is_constant(T_of_t):
             node = melt.at(T0)
             self.T_max = T0
-            self.node_at = lambda T: node
             self.conditions = Conditions(
                 melt, T_of_t, P_of_t, lambda T: melt.at_many(np.full(len(T), T0), node)
             )
         else:
             samples = sample(T_of_t, np.linspace(t0, t1, 257))
-            for T in samples:
-                _checked_T(T)
+            for T in samples[~(np.isfinite(samples) & (samples > 0.0))][:1]:
+                _checked_T(float(T))
             table = melt.table(float(samples.min()), float(samples.max()))
             self.T_max = float(samples.max())
-            self.node_at = table.at
             self.conditions = Conditions(melt, T_of_t, P_of_t, table.at_many, table, t0, t1)
         # InfeasibleProcess if a condensable fluid exceeds what the melt holds:
         partial_pressures(melt.polymer, dict(zip(self.fluids, w0.tolist(), strict=True)), T0)
 
-    def _start(self, t0: float, shell_kg: float, initial_pressures: Mapping[str, float] | None):
-        """Initial partial pressures (Pa), polymer density (kg/m3) and shell extent Y (m3)."""
-        T0, P0 = _checked_T(self.T_of_t(t0)), _checked_P(self.P_of_t(t0))
+    def fast_cells(self, R0s, shell_kgs, t0s, initial_pressures=None) -> FastCells:
+        """Cells of initial radii R0s (m) and shells of shell_kgs polymer (kg), born at t0s (s),
+        with the loading's partial pressures at birth (or ``initial_pressures``, Pa)."""
+        t0s = np.asarray(t0s, dtype=float)
+        T0, P0, nodes, _ = self.conditions(t0s)
+        for value in T0[~(np.isfinite(T0) & (T0 > 0.0))][:1]:
+            _checked_T(float(value))
+        for value in P0[~(np.isfinite(P0) & (P0 >= 0.0))][:1]:
+            _checked_P(float(value))
         if initial_pressures is None:
             if not np.any(self.w0 > 0.0):
                 raise ValueError("the cell holds no fluid: give a positive dissolved amount")
-            node0 = self.node_at(T0)  # the properties the integration uses
-            p0 = np.minimum(self.w0 / node0.henry, node0.cap)
+            p0 = np.minimum(self.w0 / nodes.henry, nodes.cap)
         else:
-            p0 = _per_fluid(self.melt, initial_pressures, "initial_pressures_Pa", "Pa")
-        rho = self.melt.melt_density(T0, P0)
-        return p0, rho, shell_kg / (rho * FOUR_PI_3)
-
-    def fast_cells(self, R0s, shell_kgs, t0s, initial_pressures=None) -> FastCells:
-        starts = [
-            self._start(float(t), kg, initial_pressures)
-            for t, kg in zip(t0s, shell_kgs, strict=True)
-        ]
-        p0, rho, Y = (np.array(column) for column in zip(*starts, strict=True))
-        return FastCells(
-            self.melt,
-            self.w0,
-            p0,
-            np.asarray(R0s, dtype=float),
-            rho,
-            Y,
-            np.asarray(t0s, dtype=float),
-            self.t1,
-            self.T_of_t,
-            self.node_at,
-            self.conditions,
-        )
+            p0 = np.tile(
+                _per_fluid(self.melt, initial_pressures, "initial_pressures_Pa", "Pa"),
+                (len(t0s), 1),
+            )
+        rho = np.array([self.melt.melt_density(T, P) for T, P in zip(T0, P0, strict=True)])
+        Y = np.asarray(shell_kgs, dtype=float) / (rho * FOUR_PI_3)
+        R0 = np.asarray(R0s, dtype=float)
+        return FastCells(self.melt, self.w0, p0, R0, rho, Y, t0s, self.t1, self.conditions)
 
     def fast(self, cells: FastCells, rtol: float, t_evals: list) -> list[CellHistory]:
         return self.histories(cells, _Cohorts(cells, rtol, t_evals).advance(self.t1).results())
