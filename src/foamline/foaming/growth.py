@@ -554,12 +554,9 @@ class _Run:
 
     def histories(self, cells: FastCells, results: list) -> list[CellHistory]:
         """The histories of fast ``cells`` from their (times, states, collapsed) results."""
-        out = []
-        for k, (ts, zs, collapsed) in enumerate(results):
-            b, dissolved = cells.contents(k, zs)
-            cell = (cells.R0[k], cells.rho[k], cells.Y[k])
-            out.append(self.history(ts, zs[:, 0], b, dissolved, collapsed, "fast", None, *cell))
-        return out
+        parts = [(ts, zs[:, 0], *cells.contents(k, zs)) for k, (ts, zs, _) in enumerate(results)]
+        collapsed = [c for *_, c in results]
+        return self._histories(cells, parts, collapsed, "fast", [None] * len(results))
 
     def grids(self, cells: FastCells, n_cells: int | None) -> list[ShellGrid]:
         """The shell grid of each of ``cells``, sized by one fast run (see the module docstring)."""
@@ -592,25 +589,28 @@ class _Run:
         """``cells`` in full fidelity, each on its grid."""
         full = FullCells(cells, grids)
         results = _Cohorts(full, rtol, t_evals).advance(self.t1).results()
-        out = []
-        for k, (ts, zs, collapsed) in enumerate(results):
+        parts, profiles = [], []
+        for k, (ts, zs, _) in enumerate(results):
             b, dissolved, w = full.contents(k, zs)
+            parts.append((ts, zs[:, 0], b, dissolved))
             R_end = cells.R0[k] * math.exp(zs[-1, 0])
             centres = grids[k].centres.copy()
-            profile = ShellProfile(
-                centres,
-                np.cbrt(centres + R_end**3),
-                MappingProxyType({name: w[-1, i].copy() for i, name in enumerate(self.fluids)}),
+            profiles.append(
+                ShellProfile(
+                    centres,
+                    np.cbrt(centres + R_end**3),
+                    MappingProxyType({name: w[-1, i].copy() for i, name in enumerate(self.fluids)}),
+                )
             )
-            cell = (cells.R0[k], cells.rho[k], cells.Y[k])
-            out.append(self.history(ts, zs[:, 0], b, dissolved, collapsed, "full", profile, *cell))
-        return out
+        return self._histories(cells, parts, [c for *_, c in results], "full", profiles)
 
-    def history(self, ts, ell, b, dissolved, collapsed, fidelity, profile, R0, rho, Y):
-        """The :class:`CellHistory` of a cell of initial radius R0 (m), polymer density rho
-        (kg/m3) and shell extent Y (m3) from its states over the times ``ts``."""
-        ts = np.asarray(ts, dtype=float)
-        R = R0 * np.exp(ell)
+    def _histories(self, cells: FastCells, parts, collapsed, fidelity, profiles):
+        """The :class:`CellHistory` of each of ``cells`` from its (times, ln(R / R0), contents
+        b (m3 kg/kg), dissolved kg), with the properties of all of them in one call."""
+        lengths = [len(ts) for ts, *_ in parts]
+        row = np.repeat(np.arange(len(parts)), lengths)  # the cell of each row
+        ts, ell, b, dissolved = (np.concatenate(column) for column in zip(*parts, strict=True))
+        R, rho = cells.R0[row] * np.exp(ell), cells.rho[row][:, None]
         T, P, nodes, neat = self.conditions(ts)
         p, condensed = gas(b, rho, (R**3)[:, None], T[:, None], nodes.cap, self.melt.molar_mass)
         condensed = np.maximum(condensed, 0.0)
@@ -618,29 +618,42 @@ class _Run:
         with np.errstate(over="ignore"):
             eta = np.exp(self.melt.ln_viscosities(neat, wall))
         to_kg = rho * FOUR_PI_3
+        columns = (
+            ts, R, p, to_kg * (b - condensed), to_kg * condensed, dissolved, wall, T, P, eta,
+            self.melt.surface_tensions(nodes, wall),
+        )  # fmt: skip
+        ends = np.cumsum(lengths)[:-1]
 
         def per_fluid(a):
             return MappingProxyType({name: a[:, i].copy() for i, name in enumerate(self.fluids)})
 
-        return CellHistory(
-            t=ts,
-            R=R,
-            p=per_fluid(p),
-            gas_kg=per_fluid(to_kg * (b - condensed)),
-            condensed_kg=per_fluid(to_kg * condensed),
-            dissolved_kg=per_fluid(dissolved),
-            wall=per_fluid(wall),
-            T=T,
-            P=P,
-            viscosity=eta,
-            surface_tension=self.melt.surface_tensions(nodes, wall),
-            shell_volume=FOUR_PI_3 * Y,
-            polymer_kg=to_kg * Y,
-            melt_density=rho,
-            fidelity=fidelity,
-            collapsed=collapsed,
-            profile=profile,
-        )
+        out = []
+        for k, (t, R, p, gas_kg, condensed_kg, dissolved, wall, T, P, eta, sigma) in enumerate(
+            zip(*(np.split(a, ends) for a in columns), strict=True)
+        ):
+            to_kg = cells.rho[k] * FOUR_PI_3
+            out.append(
+                CellHistory(
+                    t=t,
+                    R=R,
+                    p=per_fluid(p),
+                    gas_kg=per_fluid(gas_kg),
+                    condensed_kg=per_fluid(condensed_kg),
+                    dissolved_kg=per_fluid(dissolved),
+                    wall=per_fluid(wall),
+                    T=T,
+                    P=P,
+                    viscosity=eta,
+                    surface_tension=sigma,
+                    shell_volume=FOUR_PI_3 * cells.Y[k],
+                    polymer_kg=to_kg * cells.Y[k],
+                    melt_density=cells.rho[k],
+                    fidelity=fidelity,
+                    collapsed=collapsed[k],
+                    profile=profiles[k],
+                )
+            )
+        return out
 
 
 class _Cohorts:
