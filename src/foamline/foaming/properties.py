@@ -318,7 +318,7 @@ class Conditions:
         self._xk, rows = x[keep], rows[keep]
         self._intervals = np.hstack([rows[:-1], np.diff(rows, axis=0)])
         self._inv_dx = 1.0 / np.diff(self._xk)
-        self._width, self._last = rows.shape[1], len(self._xk) - 2
+        self._width, self._inner = rows.shape[1], self._xk[1:-1]
 
     def __call__(self, t: np.ndarray):
         """T, P, the properties and ln eta_neat at the times t (s)."""
@@ -326,7 +326,7 @@ class Conditions:
             T, P = sample(self._T, t), sample(self._P, t)
             return T, P, self._nodes_at(T), self._melt.ln_neat_viscosities(T, P)
         x = self._x(t)
-        k = np.minimum(np.maximum(np.searchsorted(self._xk, x, "right") - 1, 0), self._last)
+        k = np.searchsorted(self._inner, x, "right")  # the interval, 0 to len(knots) - 2
         f = np.minimum(np.maximum((x - self._xk[k]) * self._inv_dx[k], 0.0), 1.0)[:, None]
         interval = self._intervals[k]
         row = interval[:, : self._width] + f * interval[:, self._width :]

@@ -48,6 +48,8 @@ from collections.abc import Callable
 import numpy as np
 
 SQRT_EPS = math.sqrt(np.finfo(float).eps)
+#: per width: which block perturbs which column, (width + 2, 1, width), and the time, (width + 2, 1)
+_PERTURBATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 SAFETY, GROW_MAX, SHRINK_MIN = 0.9, 6.0, 0.2
 GAMMA = 0.5
 
@@ -64,14 +66,13 @@ def perturbed(t, y, h):
     turn, then the time; with the increments dy (n, width) and dt (n,). dy is
     sqrt(eps) max(|y|, 1); dt is sqrt(eps) max(|t|, h), so that h dF/dt, the term of the
     formula, is accurate to ~sqrt(eps) |F| even at t = 0."""
-    n, width = y.shape
+    width = y.shape[1]
     dy = SQRT_EPS * np.maximum(np.abs(y), 1.0)
     dt = SQRT_EPS * np.maximum(np.abs(t), h)
-    ys = np.repeat(y[None, :, :], width + 2, axis=0)
-    ys[1 + np.arange(width), :, np.arange(width)] += dy.T
-    ts = np.repeat(t[None, :], width + 2, axis=0)
-    ts[width + 1] += dt
-    return ts, ys, dy, dt
+    if width not in _PERTURBATIONS:
+        _PERTURBATIONS[width] = np.eye(width + 2, width, -1)[:, None, :], np.eye(width + 2)[-1:].T
+    columns, time = _PERTURBATIONS[width]
+    return t + time * dt, y + columns * dy, dy, dt
 
 
 def jacobian(fun: RowFunction, t, y, rows, h):
