@@ -692,6 +692,7 @@ class _Cohorts:
     def _plan(self, t_evals: list) -> None:
         """Take ``t_evals`` as the report times from now on (those written stay)."""
         self.every = np.array([e is None for e in t_evals])  # cells reporting every step
+        self._timed = not self.every.all()  # some cells have report times
         # the report times padded with inf, one row per cell
         most = max((len(e) for e in t_evals if e is not None), default=0)
         self._evals = np.full((len(t_evals), 1 + most), math.inf)
@@ -704,9 +705,10 @@ class _Cohorts:
         """Write the states of ``cells`` at ``times``, at most one per cell (new arrays, kept)."""
         self._log.append((cells, times, states))
         self.written[cells] = times
-        timed = cells[~self.every[cells]]
-        self.done[timed] += 1
-        self.next_report[timed] = self._evals[timed, self.done[timed]]
+        if self._timed:
+            timed = cells[~self.every[cells]]
+            self.done[timed] += 1
+            self.next_report[timed] = self._evals[timed, self.done[timed]]
 
     def fork(self, cells: FastCells, t_evals: list) -> _Cohorts:
         """A copy that goes on with ``cells`` (other T(t), P(t)) and report times ``t_evals``,
@@ -734,9 +736,30 @@ class _Cohorts:
         """Integrate every cell to ``t_end`` (s), or until it has collapsed."""
         # a trial state may overflow: its error norm is then inf and the step is rejected
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self._start(t_end)
             while self._step(t_end):
                 pass
         return self
+
+    def _start(self, t_end: float) -> None:
+        """f, a first step and (small systems) the Jacobian blocks of the cells going on to
+        ``t_end`` that have none yet: at their birth, or after a fork."""
+        fun, sizes = self.cells.rhs, self.cells.sizes
+        rows = np.nonzero((self.t < t_end) & ~self.collapsed)[0]
+        new = rows[np.isnan(self.F[rows, 0])]
+        if len(new):
+            self.F[new] = fun(self.t[new], self.z[new], new)
+        fresh = rows[np.isnan(self.h[rows])]
+        if len(fresh):
+            t = self.t[fresh]
+            self.h[fresh] = rosenbrock.first_step(
+                self.z[fresh], self.F[fresh], self.rtol, self.atol, t_end - t, sizes[fresh]
+            )
+        stale = rows[np.isnan(self.dFdt[rows, 0])] if self.dense else rows[:0]
+        if len(stale):
+            _, self.J[stale], self.dFdt[stale] = rosenbrock.jacobian(
+                fun, self.t[stale], self.z[stale], stale, self.h[stale]
+            )
 
     def _step(self, t_end: float) -> bool:
         """One step of every cell still going (False if there is none)."""
@@ -744,28 +767,12 @@ class _Cohorts:
         rows = np.nonzero((self.t < t_end) & ~self.collapsed)[0]
         if not len(rows):
             return False
-        t, y = self.t[rows], self.z[rows]
-        new = np.isnan(self.F[rows, 0])
-        if new.any():
-            self.F[rows[new]] = fun(t[new], y[new], rows[new])
-        F0, h = self.F[rows], self.h[rows]
-        fresh = np.isnan(h)
-        if fresh.any():
-            h[fresh] = rosenbrock.first_step(
-                y[fresh], F0[fresh], rtol, atol, t_end - t[fresh], sizes[rows[fresh]]
-            )
+        t, y, F0, h = self.t[rows], self.z[rows], self.F[rows], self.h[rows]
         # each step ends at the next report time or t_end where it would pass them
         stop = np.minimum(self.next_report[rows], t_end)
         last = h >= stop - t
         planned, h = h, np.where(last, stop - t, h)
-        blocks = None
-        if self.dense:
-            stale = np.isnan(self.dFdt[rows, 0])
-            if stale.any():
-                _, self.J[rows[stale]], self.dFdt[rows[stale]] = rosenbrock.jacobian(
-                    fun, t[stale], y[stale], rows[stale], h[stale]
-                )
-            blocks = self.J[rows], self.dFdt[rows]
+        blocks = (self.J[rows], self.dFdt[rows]) if self.dense else None
         y1, F1, err, blocks1 = rosenbrock.step(
             fun, t, y, F0, h, rows, rtol, atol, blocks, self.cells.linearize, sizes[rows]
         )
