@@ -104,14 +104,15 @@ class FastCells:
         self.sizes = np.full(len(R0), self.width)  # components of each row in the error norm
         # per cell, what the right-hand side needs, in one array (one gather per call): R0;
         # 1 / Y; the shell mode pi^2 / (4 Y); then per fluid w_scale rho R_g / M (p = u T x
-        # this), the shell mean less b / Y, w_scale, 9 / w_scale, tau_scale, 9 R0^4 / tau_scale
+        # this), the shell mean less b / Y, w_scale / Y, 9 / w_scale, pi tau_scale,
+        # 9 R0^4 / tau_scale
         nf, inv_Y = self.nf, (1.0 / Y)[:, None]
         self._columns = np.hstack([
             R0[:, None], inv_Y, QUARTER_PI2 * inv_Y, self.w_scale * (rho * R_GAS)[:, None] / self.M,
-            w0 + self.b0 * inv_Y, self.w_scale, 9.0 / self.w_scale,
-            self.tau_scale, 9.0 * (R0**4)[:, None] / self.tau_scale,
+            w0 + self.b0 * inv_Y, self.w_scale * inv_Y, 9.0 / self.w_scale,
+            math.pi * self.tau_scale, 9.0 * (R0**4)[:, None] / self.tau_scale,
         ])  # fmt: skip
-        names = ("p_per_u", "mean0", "w_scale", "b_rate", "tau_scale", "tau_rate")
+        names = ("p_per_u", "mean0", "ws_per_Y", "b_rate", "pi_tau_scale", "tau_rate")
         self._at = {name: slice(3 + i * nf, 3 + (i + 1) * nf) for i, name in enumerate(names)}
 
     def under(self, conditions: Conditions) -> FastCells:
@@ -160,9 +161,9 @@ class FastCells:
         # over b_scale (R / R0)^3, less 3 u dl/dt; 9 D R^4 over tau_scale (R / R0)^4, less
         # 4 v dl/dt
         R0_R = (c[:, 0] / R)[:, None]
-        layer = (math.pi * v * c[:, at["tau_scale"]]) ** -0.5 * (R0_R * R0_R)
+        layer = (v * c[:, at["pi_tau_scale"]]) ** -0.5 * (R0_R * R0_R)
         g = (1.0 / (3.0 * R3))[:, None] + layer + c[:, 2:3]
-        drive = c[:, at["mean0"]] - u * c[:, at["w_scale"]] * (R3 * c[:, 1])[:, None] - wall
+        drive = c[:, at["mean0"]] - u * c[:, at["ws_per_Y"]] * R3[:, None] - wall
         D, rate = node.diffusivity, dlnR[:, None]
         out[:, 1 : 1 + nf] = D * R[:, None] * drive * g * c[:, at["b_rate"]] - 3.0 * u * rate
         out[:, 1 + nf :] = D * c[:, at["tau_rate"]] - 4.0 * v * rate
