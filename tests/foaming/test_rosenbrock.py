@@ -102,3 +102,23 @@ def test_the_predictive_controller_steers_below_a_growing_error():
     assert rosenbrock.next_step(h[:1], np.array([0.2]), h_acc[:1], np.array([0.8]))[
         0
     ] == pytest.approx(0.9 * 0.2 ** (-1 / 3))
+
+
+@pytest.mark.parametrize("rtol", [1e-3, 1e-6])
+def test_the_first_step_is_accepted_and_not_needlessly_small(rtol):
+    # Hairer, Norsett & Wanner's starting step (with f after an Euler step): on a stiff
+    # transient (lam -1e3, off the slow solution) and a growing mode (lam 50) it is accepted,
+    # with an error norm above 1e-3 (measured 0.2-0.4 and 2e-3-2e-2), so within a factor 10 of
+    # the largest step that would be; on a row that starts on its smooth solution with f = 0
+    # it is 100 times the step of the first stage (1e-6 of the span), here 1e-3
+    lam = np.array([-1.0, -1e3, 50.0])
+    fun = forced(lam)
+    rows, t = np.arange(3), np.zeros(3)
+    y = np.array([[1.0], [1.5], [1.001]])
+    atol = np.array([1e-9])
+    h = rosenbrock.first_step(fun, t, y, fun(t, y, rows), rows, rtol, atol, np.full(3, 10.0))
+    F, *blocks = rosenbrock.jacobian(fun, t, y, rows, h)
+    _, _, err, _ = rosenbrock.step(fun, t, y, F, h, rows, rtol, atol, blocks)
+    assert np.all(err <= 1.0)
+    assert np.all(err[1:] > 1e-3)
+    assert h[0] == pytest.approx(1e-3)

@@ -31,7 +31,7 @@ leaves the die into the ambient pressure and cools with the sheet (:mod:`.coolin
    with free steps, each of them reported. Against an integration at rtol 1e-6, the full foams
    of (a), (b) and (e) are within 3.4e-5 in mean diameter, 3e-6 in void fraction, 1e-4 in
    freezing time and 2.1e-4 in each cohort's peak wall stress, the fast foams of the examples
-   within 4.2e-4, 2.5e-5, 2.2e-3 and 3.6e-3 (docs/foaming.md). Both cooling passes run at the
+   within 3.5e-4, 2.0e-5, 2.8e-3 and 3.6e-3 (docs/foaming.md). Both cooling passes run at the
    tolerance of the fidelity asked: through the sheet's heat capacity (1 - phi) rho c_p and
    conductivity the first pass's void fraction sets the cooling, and in (a) a void error of
    8e-6 moves the freezing time by 1.3e-3.

@@ -753,8 +753,9 @@ class _Cohorts:
         if len(fresh):
             t = self.t[fresh]
             self.h[fresh] = rosenbrock.first_step(
-                self.z[fresh], self.F[fresh], self.rtol, self.atol, t_end - t, sizes[fresh]
-            )
+                fun, t, self.z[fresh], self.F[fresh], fresh, self.rtol, self.atol, t_end - t,
+                sizes[fresh],
+            )  # fmt: skip
         stale = rows[np.isnan(self.dFdt[rows, 0])] if self.dense else rows[:0]
         if len(stale):
             _, self.J[stale], self.dFdt[stale] = rosenbrock.jacobian(

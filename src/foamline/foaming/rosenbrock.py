@@ -166,12 +166,21 @@ def next_step(
     return h * np.minimum(np.maximum(factor, SHRINK_MIN), GROW_MAX)
 
 
-def first_step(y, F0, rtol: float, atol: np.ndarray, span, sizes=None):
-    """A first step per row: 1 % of the time over which the state changes by its own size
-    (Hairer, Norsett & Wanner, Solving ODEs I, II.4), at most 1 % of ``span``."""
+def first_step(fun: RowFunction, t, y, F0, rows, rtol: float, atol: np.ndarray, span, sizes=None):
+    """A first step per row (Hairer, Norsett & Wanner, Solving ODEs I, II.4): h0, 1 % of the
+    time over which the state changes by its own size; then, from f after an Euler step of h0,
+    the step whose error h^3 max(|f|, |f'|) would be 1 % of the tolerance, at most 100 h0 and
+    1 % of ``span``."""
     scale = atol + rtol * np.abs(y)
     d0 = rms(y / scale, sizes)
     d1 = rms(F0 / scale, sizes)
     with np.errstate(divide="ignore", invalid="ignore"):
-        h = np.where((d0 > 1e-5) & (d1 > 1e-5), 0.01 * d0 / d1, 1e-6 * span)
-    return np.minimum(h, 0.01 * span)
+        h0 = np.where((d0 > 1e-5) & (d1 > 1e-5), 0.01 * d0 / d1, 1e-6 * span)
+        h0 = np.minimum(h0, 0.01 * span)
+        d2 = rms((fun(t + h0, y + h0[:, None] * F0, rows) - F0) / scale, sizes) / h0
+        most = np.maximum(d1, d2)
+        h1 = np.where(
+            most > 1e-15, (0.01 / most) ** (1.0 / 3.0), np.maximum(1e-6 * span, 1e-3 * h0)
+        )
+    h = np.minimum(np.minimum(100.0 * h0, h1), 0.01 * span)
+    return np.where(np.isfinite(h) & (h > 0.0), h, h0)
