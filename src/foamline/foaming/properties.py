@@ -231,10 +231,6 @@ class TemperatureTable:
         self.T_min = T_first
         self.T_max = T_first + (len(rows) - 1) * NODE_SPACING_K
 
-    def at(self, T: float) -> NodeArrays:
-        """Properties at T (K), interpolated, arrays (fluids,); clamped to the table's ends."""
-        return self.at_many(np.array([T])).row(0)
-
     def at_many(self, T: np.ndarray) -> NodeArrays:
         """Properties at each of the temperatures T (K), as arrays (times, fluids)."""
         return self._melt._unpack_many(self.rows_at(T))

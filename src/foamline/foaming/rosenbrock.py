@@ -22,22 +22,24 @@ M = I / (gamma h) - J, gamma = 1/2, J = df/dy and T = df/dt at (t, y), f0 = f(t,
 
 A row's step is accepted where the RMS of error / (atol + rtol max(|y|, |y1|)) is <= 1; its
 next step is h 0.9 err^(-1/3), between h / 5 and 6 h, and after two accepted steps in a row no
-larger than that of Gustafsson's predictive controller (:func:`next_step`). For small systems J
-(one dense block per row) and T come from forward differences (relative increment
-sqrt(machine epsilon)) and M is inverted per row: f(t + h, y1), which starts the next step, is
-evaluated in one stacked call with y1's columns and the time perturbed in turn, so the next
-step's J and T cost no call of their own. A large system brings its own linear algebra
-(``linearize``).
-There is no interpolant between the ends of a step: one made with f at the ends is wrong on a
-stiff problem, where f(y1) carries the fast modes (a bubble in a melt of 1 mPa s: d ln R/dt =
-1198 1/s against 1.7 1/s of the step), so the driver ends steps at the report times.
+larger than that of Gustafsson's predictive controller (:func:`next_step`); a row's first step
+is Hairer, Norsett & Wanner's estimate (:func:`first_step`). For small systems J (one dense
+block per row) and T come from forward differences (relative increment sqrt(machine epsilon))
+and M is inverted per row: f(t + h, y1), which starts the next step, is evaluated in one
+stacked call with y1's columns and the time perturbed in turn, so the next step's J and T cost
+no call of their own. A large system brings its own linear algebra (``linearize``). There is
+no interpolant between the ends of a step: one made with f at the ends is wrong on a stiff
+problem, where f(y1) carries the fast modes (a bubble in a melt of 1 mPa s: d ln R/dt = 1198
+1/s against 1.7 1/s of the step), so the driver ends steps at the report times.
 
 References: Sandu, A., Verwer, J.G., Blom, J.G., Spee, E.J., Carmichael, G.R., Potra, F.A.
 Benchmarking stiff ODE solvers for atmospheric chemistry problems II: Rosenbrock solvers.
 Atmos. Environ. 31 (1997) 3459-3472 (RODAS3); Hairer, E., Wanner, G. Solving Ordinary
 Differential Equations II, 2nd ed., Springer 1996, IV.7 (Rosenbrock methods, their step
 control) and IV.8; Gustafsson, K. Control-theoretic techniques for stepsize selection in
-implicit Runge-Kutta methods. ACM Trans. Math. Softw. 20 (1994) 496-517.
+implicit Runge-Kutta methods. ACM Trans. Math. Softw. 20 (1994) 496-517; Hairer, E., Norsett,
+S.P., Wanner, G. Solving Ordinary Differential Equations I, 2nd ed., Springer 1993, II.4
+(starting step size).
 """
 
 from __future__ import annotations
