@@ -802,9 +802,12 @@ class _Cohorts:
         self.h_acc[rows], self.err_acc[rows] = h, np.maximum(err, 1e-2)
         if blocks1:
             self.J[rows], self.dFdt[rows] = blocks1
-        write = self.every[rows] | (t1 == self.next_report[rows])
-        if write.any():
-            self._write(rows[write], t1[write], y1[write])
+        if not self._timed:  # every cell reports every step
+            self._write(rows, t1, y1)
+        else:
+            write = self.every[rows] | (t1 == self.next_report[rows])
+            if write.any():
+                self._write(rows[write], t1[write], y1[write])
         gone = rows[y1[:, 0] < COLLAPSE_L]
         if len(gone):
             self.collapsed[gone] = True
