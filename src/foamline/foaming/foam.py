@@ -455,16 +455,17 @@ def _cohorts(times, dN, D, k: int):
     """
     cumulative = np.cumsum(dN)
     total = cumulative[-1]
-    edges = np.searchsorted(cumulative, np.linspace(0.0, total, k + 1)[1:-1])
-    groups = [g for g in np.split(np.arange(len(times)), edges) if dN[g].sum() > 0.0]
-    births = np.array([np.average(times[g], weights=dN[g]) for g in groups])
-    counts = np.array([dN[g].sum() for g in groups])
+    # the classes as runs of the time grid: their first indices, then sums over each run
+    starts = np.unique(np.searchsorted(cumulative, np.linspace(0.0, total, k + 1)[:-1]))
+    counts = np.add.reduceat(dN, starts)
     born = np.nonzero(dN)[0]
     D_burst = float(np.average(D, weights=dN))
     shares = np.zeros(len(times))
     shares[born], filled = _ownership(times[born], dN[born], D_burst)
-    shells = np.array([np.dot(dN[g], shares[g]) for g in groups]) / counts
-    return births, counts, shells / filled
+    births = np.add.reduceat(dN * times, starts)
+    shells = np.add.reduceat(dN * shares, starts)
+    some = counts > 0.0
+    return births[some] / counts[some], counts[some], shells[some] / counts[some] / filled
 
 
 def _ownership(births: np.ndarray, dN: np.ndarray, D: float) -> tuple[np.ndarray, float]:
