@@ -162,9 +162,9 @@ def next_step(
     (Gustafsson 1994; Hairer & Wanner II, IV.8)."""
     err = np.maximum(err, 1e-30)
     factor = SAFETY * err ** (-1.0 / 3.0)
-    if h_acc is not None:
-        predicted = SAFETY * (h / h_acc) * (err_acc / (err * err)) ** (1.0 / 3.0)
-        factor = np.where((err <= 1.0) & (predicted < factor), predicted, factor)
+    if h_acc is not None:  # the predictive step is factor (h / h_acc) (err_acc / err)^(1/3)
+        slower = (h / h_acc) * (err_acc / err) ** (1.0 / 3.0)  # NaN without an h_acc
+        factor = np.where((err <= 1.0) & (slower < 1.0), factor * slower, factor)
     return h * np.minimum(np.maximum(factor, SHRINK_MIN), GROW_MAX)
 
 
