@@ -421,8 +421,7 @@ def _deplete(
     ``sites`` heterogeneous sites per m3 of melt (inf: unlimited; module docstring, item 1)."""
     n = len(times)
     dN, X = np.zeros(n), np.ones(n)
-    dt = np.diff(times, prepend=times[0])
-    rate = 0.5 * (J[1:] + J[:-1]) * dt[1:]  # nuclei per m3 of undepleted melt in each step
+    rate = 0.5 * (J[1:] + J[:-1]) * np.diff(times)  # nuclei per m3 of undepleted melt, per step
     free = 1.0  # share of the sites still free, f
     for j0 in range(1, n, DEPLETION_BLOCK):
         # the fronts of all earlier births at the times of a block, v(t_j - t_i) (0 for i >= j,

@@ -518,8 +518,7 @@ class _Run:
             )
         else:
             samples = sample(T_of_t, np.linspace(t0, t1, 257))
-            for T in samples[~(np.isfinite(samples) & (samples > 0.0))][:1]:
-                _checked_T(float(T))
+            _checked_T(samples)
             table = melt.table(float(samples.min()), float(samples.max()))
             self.T_max = float(samples.max())
             self.conditions = Conditions(melt, T_of_t, P_of_t, table.at_many, table, t0, t1)
@@ -531,10 +530,8 @@ class _Run:
         with the loading's partial pressures at birth (or ``initial_pressures``, Pa)."""
         t0s = np.asarray(t0s, dtype=float)
         T0, P0, nodes, _ = self.conditions(t0s)
-        for value in T0[~(np.isfinite(T0) & (T0 > 0.0))][:1]:
-            _checked_T(float(value))
-        for value in P0[~(np.isfinite(P0) & (P0 >= 0.0))][:1]:
-            _checked_P(float(value))
+        _checked_T(T0)
+        _checked_P(P0)
         if initial_pressures is None:
             if not np.any(self.w0 > 0.0):
                 raise ValueError("the cell holds no fluid: give a positive dissolved amount")
@@ -596,13 +593,13 @@ class _Run:
             R_end = cells.R0[k] * math.exp(zs[-1, 0])
             centres = grids[k].centres.copy()
             profiles.append(
-                ShellProfile(
-                    centres,
-                    np.cbrt(centres + R_end**3),
-                    MappingProxyType({name: w[-1, i].copy() for i, name in enumerate(self.fluids)}),
-                )
+                ShellProfile(centres, np.cbrt(centres + R_end**3), self._by_fluid(w[-1].T))
             )
         return self._histories(cells, parts, [c for *_, c in results], "full", profiles)
+
+    def _by_fluid(self, a: np.ndarray) -> Mapping[str, np.ndarray]:
+        """The columns of ``a`` (rows, fluids), copied, by fluid name."""
+        return MappingProxyType({name: a[:, i].copy() for i, name in enumerate(self.fluids)})
 
     def _histories(self, cells: FastCells, parts, collapsed, fidelity, profiles):
         """The :class:`CellHistory` of each of ``cells`` from its (times, ln(R / R0), contents
@@ -623,10 +620,6 @@ class _Run:
             self.melt.surface_tensions(nodes, wall),
         )  # fmt: skip
         ends = np.cumsum(lengths)[:-1]
-
-        def per_fluid(a):
-            return MappingProxyType({name: a[:, i].copy() for i, name in enumerate(self.fluids)})
-
         out = []
         for k, (t, R, p, gas_kg, condensed_kg, dissolved, wall, T, P, eta, sigma) in enumerate(
             zip(*(np.split(a, ends) for a in columns), strict=True)
@@ -636,11 +629,11 @@ class _Run:
                 CellHistory(
                     t=t,
                     R=R,
-                    p=per_fluid(p),
-                    gas_kg=per_fluid(gas_kg),
-                    condensed_kg=per_fluid(condensed_kg),
-                    dissolved_kg=per_fluid(dissolved),
-                    wall=per_fluid(wall),
+                    p=self._by_fluid(p),
+                    gas_kg=self._by_fluid(gas_kg),
+                    condensed_kg=self._by_fluid(condensed_kg),
+                    dissolved_kg=self._by_fluid(dissolved),
+                    wall=self._by_fluid(wall),
                     T=T,
                     P=P,
                     viscosity=eta,
@@ -741,11 +734,15 @@ class _Cohorts:
                 pass
         return self
 
+    def _going(self, t_end: float) -> np.ndarray:
+        """The cells short of ``t_end`` that have not collapsed."""
+        return np.nonzero((self.t < t_end) & ~self.collapsed)[0]
+
     def _start(self, t_end: float) -> None:
         """f, a first step and (small systems) the Jacobian blocks of the cells going on to
         ``t_end`` that have none yet: at their birth, or after a fork."""
         fun, sizes = self.cells.rhs, self.cells.sizes
-        rows = np.nonzero((self.t < t_end) & ~self.collapsed)[0]
+        rows = self._going(t_end)
         new = rows[np.isnan(self.F[rows, 0])]
         if len(new):
             self.F[new] = fun(self.t[new], self.z[new], new)
@@ -765,7 +762,7 @@ class _Cohorts:
     def _step(self, t_end: float) -> bool:
         """One step of every cell still going (False if there is none)."""
         fun, rtol, atol, sizes = self.cells.rhs, self.rtol, self.atol, self.cells.sizes
-        rows = np.nonzero((self.t < t_end) & ~self.collapsed)[0]
+        rows = self._going(t_end)
         if not len(rows):
             return False
         t, y, F0, h = self.t[rows], self.z[rows], self.F[rows], self.h[rows]
@@ -795,12 +792,13 @@ class _Cohorts:
                 )
             rows, t, h, err, last, stop = rows[ok], t[ok], h[ok], err[ok], last[ok], stop[ok]
             y1, F1 = y1[ok], F1[ok]
-            blocks1 = blocks1 and (blocks1[0][ok], blocks1[1][ok])
+            if blocks1 is not None:
+                blocks1 = blocks1[0][ok], blocks1[1][ok]
         # the accepted steps
         t1 = np.where(last, stop, t + h)
         self.t[rows], self.z[rows], self.F[rows] = t1, y1, F1
         self.h_acc[rows], self.err_acc[rows] = h, np.maximum(err, 1e-2)
-        if blocks1:
+        if blocks1 is not None:
             self.J[rows], self.dFdt[rows] = blocks1
         if not self._timed:  # every cell reports every step
             self._write(rows, t1, y1)
@@ -825,16 +823,24 @@ def _check_positive(value: float, name: str, unit: str) -> None:
         raise ValueError(f"{name} must be finite and positive (in {unit}), not {value}")
 
 
-def _checked_T(T: float) -> float:
-    if not (math.isfinite(T) and T > 0.0):
-        raise ValueError(f"the temperature must be finite and positive in K, not {T}")
-    return float(T)
+def _checked_T(T):
+    """T (K), a number or an array, refused in one sentence (its first bad value) unless every
+    value is finite and positive; a number comes back as a float."""
+    values = np.asarray(T, dtype=float)
+    bad = ~(np.isfinite(values) & (values > 0.0))
+    if bad.any():
+        raise ValueError(f"the temperature must be finite and positive in K, not {values[bad][0]}")
+    return float(T) if values.ndim == 0 else values
 
 
-def _checked_P(P: float) -> float:
-    if not (math.isfinite(P) and P >= 0.0):
-        raise ValueError(f"the ambient pressure must be finite and >= 0 Pa, not {P}")
-    return float(P)
+def _checked_P(P):
+    """P (Pa), a number or an array, refused in one sentence (its first bad value) unless every
+    value is finite and >= 0; a number comes back as a float."""
+    values = np.asarray(P, dtype=float)
+    bad = ~(np.isfinite(values) & (values >= 0.0))
+    if bad.any():
+        raise ValueError(f"the ambient pressure must be finite and >= 0 Pa, not {values[bad][0]}")
+    return float(P) if values.ndim == 0 else values
 
 
 def _per_fluid(melt: MeltProperties, values: Mapping[str, float], what: str, unit: str):

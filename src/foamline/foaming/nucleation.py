@@ -175,12 +175,7 @@ class NucleationTable:
         else:
             nodes = np.array([float(T_min)])
         n = len(nodes)
-        key = (
-            polymer.name,
-            tuple(sorted((k, v.si) for k, v in polymer.values.items())),
-            tuple(self.active.items()),
-            tuple(self.condensable),
-        )
+        key = (polymer.key, tuple(self.active.items()), tuple(self.condensable))
         rows = [self._row(key, float(T)) for T in nodes]
         table = np.array(rows)
         # above its critical temperature a fluid has no vapour pressure (no cap): there its

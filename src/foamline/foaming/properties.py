@@ -120,12 +120,7 @@ class MeltProperties:
             if self.fixed_viscosity is None
             else None
         )
-        self._key = (
-            self.polymer.name,
-            tuple(sorted((k, v.si) for k, v in self.polymer.values.items())),
-            names,
-            surface_tension_N_m is None,
-        )
+        self._key = (self.polymer.key, names, surface_tension_N_m is None)
 
     # -- properties at the wall ----------------------------------------------------------------
     def melt_density(self, T: float, P: float) -> float:

@@ -79,6 +79,12 @@ class Material:
     def __contains__(self, key: str) -> bool:
         return key in self.values
 
+    @property
+    def key(self) -> tuple:
+        """The name and the SI values, hashable: what caches of values computed from the material
+        key on (a material with overridden values gets another key)."""
+        return (self.name, tuple(sorted((k, v.si) for k, v in self.values.items())))
+
 
 @dataclass(frozen=True)
 class Polymer(Material):
