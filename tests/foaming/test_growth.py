@@ -439,6 +439,8 @@ def test_an_integration_that_cannot_go_on_says_where_in_one_sentence(fidelity):
         ({"surface_tension_N_m": -0.01}, ValueError, "surface_tension_N_m"),
         ({"fidelity": "medium"}, ValueError, "fidelity"),
         ({"T_K": float("nan")}, ValueError, "T_K"),
+        # a pressure ramp that turns negative halfway, refused before it is integrated
+        ({"P_Pa": lambda t: 1e6 - 2e7 * t}, ValueError, "ambient pressure must be finite"),
     ],
 )
 def test_bad_input_is_refused_in_one_sentence(change, error, words):

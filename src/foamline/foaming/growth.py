@@ -411,7 +411,7 @@ class PausedCells:
     times, under T(t), P(t) that agree with the first ones up to the pause.
 
     The foam uses it for the die: the melt parcel's history there does not depend on how the
-    sheet cools afterwards, so both cooling passes share it. Arguments as
+    sheet cools afterwards, so the cooling passes share it. Arguments as
     :func:`advance_cells`; every birth must precede ``t_pause_s``, and ``t_eval`` holds each
     cell's report times up to the pause.
     """
@@ -510,6 +510,11 @@ class _Run:
         self.w0 = w0
         self.T_of_t, self.P_of_t, self.t0, self.t1 = T_of_t, P_of_t, t0, t1
         T0, _ = _checked_T(T_of_t(t0)), _checked_P(P_of_t(t0))
+        times = np.linspace(t0, t1, 257)
+        if not is_constant(P_of_t):
+            # a NaN is left to the integration, which stops there and says where
+            pressures = sample(P_of_t, times)
+            _checked_P(pressures[~np.isnan(pressures)])
         if is_constant(T_of_t):
             node = melt.at(T0)
             self.T_max = T0
@@ -517,7 +522,7 @@ class _Run:
                 melt, T_of_t, P_of_t, lambda T: melt.at_many(np.full(len(T), T0), node)
             )
         else:
-            samples = sample(T_of_t, np.linspace(t0, t1, 257))
+            samples = sample(T_of_t, times)
             _checked_T(samples)
             table = melt.table(float(samples.min()), float(samples.max()))
             self.T_max = float(samples.max())
