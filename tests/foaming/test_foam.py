@@ -330,13 +330,35 @@ def test_the_cooling_passes_share_the_die_without_changing_the_foam(base, monkey
     assert fresh.freeze_time_s == pytest.approx(shared.freeze_time_s, rel=1e-3)
 
 
-def test_the_sheet_cools_as_the_foam_it_makes(base, monkeypatch) -> None:
+def _slow_thick_and_lean(data: dict):
+    """(a) with 0.4 times its loading, a 0.9 mm gap and 50 W/(m2 K): its cells still grow as the
+    sheet freezes."""
+    import copy
+
+    data = copy.deepcopy(data)
+    for fluid in data["fluids"]:
+        value, unit = fluid["loading"].split()
+        fluid["loading"] = f"{0.4 * float(value):g} {unit}"
+    data["die"]["gap"] = "0.9 mm"
+    data["post_die"]["heat_transfer_coefficient"] = "50 W/(m2 K)"
+    recipe = recipe_from_dict(data)
+    return recipe, run_line(recipe)
+
+
+@pytest.mark.parametrize("lean", [False, True])
+def test_the_sheet_cools_as_the_foam_it_makes(base, monkeypatch, lean) -> None:
     # The sheet cools as a foam of void fraction phi_c, which must be the foam's own phi: the
     # passes go on until |ln((1 - phi) / (1 - phi_c))| <= COOLING_VOID_TOL (foam.py, docstring).
-    # The freezing time moves about as much: against passes to 1e-5 it is within 2e-3 (measured
-    # 7.1e-4). Passes that stop short say so. (A single pass from the unfoamed sheet, as before,
-    # was 0.033 off in ln(1 - phi) and 3.2 % in freezing time.)
-    _, recipe, line, foam = base
+    # On (a) the map phi_c -> phi is a strong contraction: two passes, and the freezing time
+    # within 2e-3 of passes to 1e-5 (measured 7.1e-4). On the lean recipe it oscillates (slope
+    # about -0.6 in ln(1 - phi)) and its cells still grow when the sheet freezes: five passes,
+    # and the mean diameter and freezing time within 1 % of passes to 1e-5. Two passes from the
+    # unfoamed sheet, as before, had been 3.2 % off in freezing time on (a), and 20 % in mean
+    # diameter on the lean recipe (662 against 787 um). Passes that stop short say so.
+    data, recipe, line, foam = base
+    if lean:
+        recipe, line = _slow_thick_and_lean(data)
+        foam = simulate_foam(recipe, line, "fast")
     cooled = []
     real_cool = foam_module._cool
     monkeypatch.setattr(foam_module, "_cool", lambda *a: cooled.append(a[-1]) or real_cool(*a))
@@ -344,11 +366,13 @@ def test_the_sheet_cools_as_the_foam_it_makes(base, monkeypatch) -> None:
     gap = abs(math.log1p(-foam.void_fraction) - math.log1p(-cooled[-1]))
     assert gap <= foam_module.COOLING_VOID_TOL
     assert not foam.notes
+    assert len(cooled) == (5 if lean else 2)
     monkeypatch.setattr(foam_module, "COOLING_VOID_TOL", 1e-5)
-    cooled.clear()
+    monkeypatch.setattr(foam_module, "COOLING_PASSES", 20)
     fixed = simulate_foam(recipe, line, "fast")
-    assert len(cooled) > 2
-    assert foam.freeze_time_s == pytest.approx(fixed.freeze_time_s, rel=2e-3)
+    assert not fixed.notes
+    assert foam.freeze_time_s == pytest.approx(fixed.freeze_time_s, rel=1e-2 if lean else 2e-3)
+    assert foam.mean_cell_diameter_um == pytest.approx(fixed.mean_cell_diameter_um, rel=1e-2)
     monkeypatch.setattr(foam_module, "COOLING_PASSES", 2)
     (note,) = simulate_foam(recipe, line, "fast").notes
     assert note.startswith("the sheet's cooling and the foam's void fraction still differ by")

@@ -4,17 +4,22 @@ The melt parcel follows the line's die history P(t), T(t) (``LineProfile.die_his
 leaves the die into the ambient pressure and cools with the sheet (:mod:`.cooling`, mid-plane).
 The sheet cools as a foam of void fraction phi_c: heat capacity (1 - phi_c) rho c_p,
 conductivity and thickness follow from it (``_cool``), and it must be the void fraction phi of
-the foam it makes. The foam is therefore made in passes. The first cools with the whole loading
-expanded as ideal gas at the ambient pressure and the neat melt's freezing temperature; each
-next pass cools with the void fraction of the one before. The passes stop when
-|ln((1 - phi) / (1 - phi_c))| <= ``COOLING_VOID_TOL`` = 2e-3. The freezing time moves by about as
-much or less: the sheet's heat capacity per area goes as (1 - phi)^(2/3), or as 1 - phi where
-its thickness is held (phi > 0.95, ``_cool``). The first pass is fast, the others
-of the fidelity asked. The map phi_c -> phi is a strong contraction (slope 0.002-0.024 in
-ln(1 - phi) on the bundled examples, whose estimates lie within 0.075 of their fixed points), so
-every example takes two passes. The last pass ends 7.5e-4 from its cooling's void fraction in
-fast fidelity, and 9.7e-4 in full, where it follows a fast pass: the fidelities' void fractions
-differ by about that much (docs/foaming.md).
+the foam it makes. The foam is therefore made in passes, in u = ln(1 - phi). The first cools
+with the whole loading expanded as ideal gas at the ambient pressure and the neat melt's
+freezing temperature. The passes stop when |u - u_c| <= ``COOLING_VOID_TOL`` = 2e-3. The
+freezing time moves by about as much or less: the sheet's heat capacity per area goes as
+(1 - phi)^(2/3), or as 1 - phi where its thickness is held (phi > 0.95, ``_cool``). Each next u_c is
+the secant's fixed point through the last two passes (slope at most 0.8), or the middle of the
+bracket of the fixed point where the secant leaves it (a u_c whose foam came out with less void
+than it assumed lies below the fixed point, with more above; u_c <= 0). At most
+``COOLING_PASSES`` = 8; a foam that still disagrees says so in its notes. The first pass is
+fast, the others of the fidelity asked. On the bundled examples the map u_c -> u is a strong
+contraction (slope 0.002-0.024), the estimate within 0.075 of the fixed point, and every example
+takes two passes; the last ends 7.5e-4 from its cooling's u in fast fidelity, and 9.7e-4 in
+full, where it follows a fast pass (the fidelities' void fractions differ by about that much).
+Where the cells still grow as the sheet freezes, the map is steeper and may oscillate (slope
+about -0.6 for (a) with 0.4 times its loading, a 0.9 mm gap and 50 W/(m2 K)): up to 7 passes
+in 80 foaming variants of the examples (docs/foaming.md).
 
 1. Nucleation (:mod:`.nucleation`) in the undepleted melt, which still holds the loading w0.
    Depletion by influence volume (Shafi, Lee & Flumerfelt, Polym. Eng. Sci. 36 (1996) 1950):
@@ -94,7 +99,7 @@ DEPLETION_BLOCK = 64  # times whose influence volumes are computed together
 GROWTH_RTOL = {"full": 1e-4, "fast": 1e-3}  # relative tolerance of the growth (docstring, item 3)
 FEWEST_CELLS = 1e9  # cells per m3 of melt (one per mm3) below which nothing foams
 COOLING_VOID_TOL = 2e-3  # |ln((1 - phi) / (1 - phi_c))|, foam against cooling (docstring)
-COOLING_PASSES = 6  # at most
+COOLING_PASSES = 8  # at most
 
 
 @dataclass(frozen=True)
@@ -219,26 +224,41 @@ def simulate_foam(
     T_exit = float(history.T[-1])
 
     # the sheet cools as a foam of void fraction phi_c, which must be the foam's own: passes from
-    # an estimate until they agree (module docstring), sharing the die where they can (_foam)
-    phi_c, die, rtol = _void_estimate(polymer, w0), None, GROWTH_RTOL[fidelity]
+    # an estimate until they agree, in u = ln(1 - phi) (module docstring), sharing the die where
+    # they can (_foam)
+    u_c = math.log1p(-_void_estimate(polymer, w0))
+    rtol, die, last = GROWTH_RTOL[fidelity], None, None
+    lo, hi = -math.inf, 0.0  # bracket: less void than assumed at lo (u > u_c), more at hi
     for n in range(1, COOLING_PASSES + 1):
         passes = ("fast", COHORTS["fast"]) if n == 1 else (fidelity, cohorts or COHORTS[fidelity])
-        sheet, thickness, t_cool = _cool(recipe, polymer, T_exit, phi_c)
+        sheet, thickness, t_cool = _cool(recipe, polymer, T_exit, -math.expm1(u_c))
         parcel = _Parcel(line, sheet, t_exit)
         foam, die = _foam(
             recipe, polymer, w0, parcel, t_exit, t_cool, *passes, rtol, thickness, die
         )
-        gap = abs(math.log1p(-foam.void_fraction) - math.log1p(-phi_c))
+        u = math.log1p(-foam.void_fraction)
+        gap = abs(u - u_c)
         if passes[0] == fidelity and gap <= COOLING_VOID_TOL:
             return foam
-        phi_c = foam.void_fraction
+        # next: the fixed point of the line through this pass and the last (secant; its slope s
+        # at most 0.8, a step at most 5 times the pass's own change), or, if that leaves the
+        # bracket (lo, hi] of the fixed point, the bracket's middle
+        if u > u_c:
+            lo = u_c
+        else:
+            hi = u_c
+        s = (u - last[1]) / (u_c - last[0]) if last is not None and u_c != last[0] else 0.0
+        last, u_c = (u_c, u), u_c + (u - u_c) / max(1.0 - s, 0.2)
+        if not lo < u_c <= hi:
+            u_c = 0.5 * (lo + hi)
     return replace(
         foam,
         notes=(
             *foam.notes,
             f"the sheet's cooling and the foam's void fraction still differ by {gap:.1e} in "
-            f"ln(1 - void fraction) after {COOLING_PASSES} passes: the freezing time is "
-            f"uncertain by about {100 * gap:.2g} %",
+            f"ln(1 - void fraction) after {COOLING_PASSES} passes: the freezing time, and the "
+            "cell sizes where cells still grow as the sheet freezes, are uncertain by about as "
+            "much",
         ),
     )
 
