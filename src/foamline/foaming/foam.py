@@ -370,7 +370,7 @@ def _nucleate(recipe, polymer, w0, parcel: _Parcel, t_exit, t_upper, cohorts: in
     T_b, P_b = parcel.T.many(births), parcel.P.many(births)
     r_crit = 2.0 * table.surface_tension(T_b) / np.maximum(table.bubble_pressure(T_b) - P_b, 1.0)
     R0 = np.minimum(NUCLEUS_FACTOR * r_crit, 0.3 * np.cbrt(shells / FOUR_PI_3))
-    density = np.array([melt_density(polymer, T, P) for T, P in zip(T_b, P_b, strict=True)])
+    density = melt_density(polymer, T_b, P_b)
     in_die = ended is not None and times[ended] <= t_exit
     return _Nuclei(times, J, X, births, counts, shells, R0, density * shells, in_die)
 

@@ -546,7 +546,7 @@ class _Run:
                 _per_fluid(self.melt, initial_pressures, "initial_pressures_Pa", "Pa"),
                 (len(t0s), 1),
             )
-        rho = np.array([self.melt.melt_density(T, P) for T, P in zip(T0, P0, strict=True)])
+        rho = self.melt.melt_density(T0, P0)
         Y = np.asarray(shell_kgs, dtype=float) / (rho * FOUR_PI_3)
         R0 = np.asarray(R0s, dtype=float)
         return FastCells(self.melt, self.w0, p0, R0, rho, Y, t0s, self.t1, self.conditions)
@@ -629,7 +629,6 @@ class _Run:
         for k, (t, R, p, gas_kg, condensed_kg, dissolved, wall, T, P, eta, sigma) in enumerate(
             zip(*(np.split(a, ends) for a in columns), strict=True)
         ):
-            to_kg = cells.rho[k] * FOUR_PI_3
             out.append(
                 CellHistory(
                     t=t,
@@ -644,7 +643,7 @@ class _Run:
                     viscosity=eta,
                     surface_tension=sigma,
                     shell_volume=FOUR_PI_3 * cells.Y[k],
-                    polymer_kg=to_kg * cells.Y[k],
+                    polymer_kg=cells.rho[k] * FOUR_PI_3 * cells.Y[k],
                     melt_density=cells.rho[k],
                     fidelity=fidelity,
                     collapsed=collapsed[k],

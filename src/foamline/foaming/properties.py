@@ -123,8 +123,9 @@ class MeltProperties:
         self._key = (self.polymer.key, names, surface_tension_N_m is None)
 
     # -- properties at the wall ----------------------------------------------------------------
-    def melt_density(self, T: float, P: float) -> float:
-        """Density of the neat melt, kg polymer per m3 of melt, at T (K) and P (Pa)."""
+    def melt_density(self, T, P):
+        """Density of the neat melt, kg polymer per m3 of melt, at T (K) and P (Pa), numbers or
+        arrays of one shape."""
         return melt_density(self.polymer, T, P)
 
     def ln_neat_viscosities(self, T, P) -> np.ndarray:
@@ -220,9 +221,7 @@ class TemperatureTable:
     def __init__(self, melt: MeltProperties, T_first: float, rows: np.ndarray) -> None:
         self._melt = melt
         self._T_first = T_first
-        # per interval between nodes: the row at its start, then the step to its end (one gather)
-        self._intervals = np.hstack([rows[:-1], np.diff(rows, axis=0)])
-        self._width, self._last = rows.shape[1], len(rows) - 2
+        self._intervals, self._last = _intervals(rows), len(rows) - 2
         self.T_min = T_first
         self.T_max = T_first + (len(rows) - 1) * NODE_SPACING_K
 
@@ -235,9 +234,20 @@ class TemperatureTable:
         x = (np.asarray(T, dtype=float) - self._T_first) / NODE_SPACING_K
         k = np.minimum(np.maximum(x, 0.0), self._last).astype(np.intp)
         f = np.minimum(np.maximum(x - k, 0.0), 1.0)[:, None]
-        interval = self._intervals[k]
-        m = self._width
-        return interval[:, :m] + f * interval[:, m:]
+        return _interpolate(self._intervals, k, f)
+
+
+def _intervals(rows: np.ndarray) -> np.ndarray:
+    """Per interval between consecutive rows: the row at its start, then the step to its end,
+    side by side, so that a lookup is one gather (:func:`_interpolate`)."""
+    return np.hstack([rows[:-1], np.diff(rows, axis=0)])
+
+
+def _interpolate(intervals: np.ndarray, k: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """The rows at fractions f (n, 1) of the intervals k (n,) of :func:`_intervals`."""
+    interval = intervals[k]
+    width = interval.shape[1] // 2
+    return interval[:, :width] + f * interval[:, width:]
 
 
 class Timeline:
@@ -307,9 +317,9 @@ class Conditions:
         rows = np.column_stack([T, P, neat, table.rows_at(T)])
         keep = np.append(np.diff(x) > 0.0, True)  # no interval of zero width
         self._xk, rows = x[keep], rows[keep]
-        self._intervals = np.hstack([rows[:-1], np.diff(rows, axis=0)])
+        self._intervals = _intervals(rows)
         self._inv_dx = 1.0 / np.diff(self._xk)
-        self._width, self._inner = rows.shape[1], self._xk[1:-1]
+        self._inner = self._xk[1:-1]
 
     def __call__(self, t: np.ndarray):
         """T, P, the properties and ln eta_neat at the times t (s)."""
@@ -319,8 +329,7 @@ class Conditions:
         x = self._x(t)
         k = np.searchsorted(self._inner, x, "right")  # the interval, 0 to len(knots) - 2
         f = np.minimum(np.maximum((x - self._xk[k]) * self._inv_dx[k], 0.0), 1.0)[:, None]
-        interval = self._intervals[k]
-        row = interval[:, : self._width] + f * interval[:, self._width :]
+        row = _interpolate(self._intervals, k, f)
         return row[:, 0], row[:, 1], self._melt._unpack_many(row[:, 3:]), row[:, 2]
 
 

@@ -42,8 +42,9 @@ def specific_volume(polymer: Polymer, T, P=1e5):
     return v0 * (1.0 - TAIT_C * log1p(P / b))
 
 
-def melt_density(polymer: Polymer, T: float, P: float = 1e5) -> float:
-    """Density of the neat melt, kg/m3, at ``T`` (K) and ``P`` (Pa).
+def melt_density(polymer: Polymer, T, P=1e5):
+    """Density of the neat melt, kg/m3, at ``T`` (K) and ``P`` (Pa), numbers or arrays of one
+    shape.
 
     >>> from foamline.materials import polymer
     >>> round(melt_density(polymer("PS"), 473.15))   # Danner & High Tait set, materials.md 3a
