@@ -3,23 +3,29 @@
 The melt parcel follows the line's die history P(t), T(t) (``LineProfile.die_history``), then
 leaves the die into the ambient pressure and cools with the sheet (:mod:`.cooling`, mid-plane).
 The sheet cools as a foam of void fraction phi_c: heat capacity (1 - phi_c) rho c_p,
-conductivity and thickness follow from it (``_cool``), and it must be the void fraction phi of
-the foam it makes. The foam is therefore made in passes, in u = ln(1 - phi). The first cools
-with the whole loading expanded as ideal gas at the ambient pressure and the neat melt's
-freezing temperature. The passes stop when |u - u_c| <= ``COOLING_VOID_TOL`` = 2e-3. The
-freezing time moves by about as much or less: the sheet's heat capacity per area goes as
-(1 - phi)^(2/3), or as 1 - phi where its thickness is held (phi > 0.95, ``_cool``). Each next u_c is
-the secant's fixed point through the last two passes (slope at most 0.8), or the middle of the
-bracket of the fixed point where the secant leaves it (a u_c whose foam came out with less void
-than it assumed lies below the fixed point, with more above; u_c <= 0). At most
-``COOLING_PASSES`` = 8; a foam that still disagrees says so in its notes. The first pass is
-fast, the others of the fidelity asked. On the bundled examples the map u_c -> u is a strong
-contraction (slope 0.002-0.024), the estimate within 0.075 of the fixed point, and every example
-takes two passes; the last ends 7.5e-4 from its cooling's u in fast fidelity, and 9.7e-4 in
-full, where it follows a fast pass (the fidelities' void fractions differ by about that much).
-Where the cells still grow as the sheet freezes, the map is steeper and may oscillate (slope
-about -0.6 for (a) with 0.4 times its loading, a 0.9 mm gap and 50 W/(m2 K)): up to 7 passes
-in 80 foaming variants of the examples (docs/foaming.md).
+conductivity and thickness follow from it (``_cool``). The foam's own void fraction phi(t)
+changes as it cools (cells still growing, gas contracting), so phi_c must be the foam's phi(t)
+in effect over the cooling: the constant phi_eff whose faces per unit of polymer,
+a = 1 / ((1 - phi) e) with e the sheet's expansion in thickness, are the mean of a(phi(t)) from
+the exit to freezing (``_cooling_void_fraction``). That is exact for a sheet that cools evenly
+through its thickness, rho_s c_p gap dT/dt = -2 h a(t) (T - T_inf) per unit of the unfoamed
+sheet's face, and within 0.05 % in freezing time of the sheet's conduction solved with phi(t)
+on the examples, where the final void fraction had been up to 8 % off (docs/foaming.md).
+The foam is therefore made in passes, in u = ln(1 - phi). The first cools with the whole loading
+expanded as ideal gas at the ambient pressure and the neat melt's freezing temperature. The
+passes stop when |u_eff - u_c| <= ``COOLING_VOID_TOL`` = 2e-3. The freezing time moves by about
+as much or less: the sheet's heat capacity per area goes as (1 - phi)^(2/3), or as 1 - phi
+where its thickness is held (phi > ``THICKEST`` = 0.95). Each next u_c is the secant's fixed
+point through the last two passes (slope at most 0.8), or the middle of the bracket of the
+fixed point where the secant leaves it (a u_c whose foam came out with less void than it
+assumed lies below the fixed point, with more above; u_c <= 0). The passes are fast until they
+agree; a full foam then goes on with full passes from the fast fixed point, the first stepped
+with the fast passes' slope. At most ``COOLING_PASSES`` = 8 of each; a foam that still
+disagrees says so in its notes. On the bundled examples the map u_c -> u_eff is a strong
+contraction and every example takes two fast passes (and one full); the fidelities' u_eff
+differ by about 1e-3. Where the cells still grow as the sheet freezes, the map is steeper and
+may oscillate (slope about -0.6 for (a) with 0.4 times its loading, a 0.9 mm gap and
+50 W/(m2 K)): up to 6 passes in 80 foaming variants of the examples (docs/foaming.md).
 
 1. Nucleation (:mod:`.nucleation`) in the undepleted melt, which still holds the loading w0.
    Depletion by influence volume (Shafi, Lee & Flumerfelt, Polym. Eng. Sci. 36 (1996) 1950):
@@ -98,8 +104,9 @@ BURST_POINTS = 400  # time steps across the nucleation burst (tests/foaming/test
 DEPLETION_BLOCK = 64  # times whose influence volumes are computed together
 GROWTH_RTOL = {"full": 1e-4, "fast": 1e-3}  # relative tolerance of the growth (docstring, item 3)
 FEWEST_CELLS = 1e9  # cells per m3 of melt (one per mm3) below which nothing foams
-COOLING_VOID_TOL = 2e-3  # |ln((1 - phi) / (1 - phi_c))|, foam against cooling (docstring)
+COOLING_VOID_TOL = 2e-3  # |ln((1 - phi_eff) / (1 - phi_c))|, foam against cooling (docstring)
 COOLING_PASSES = 8  # at most
+THICKEST = 0.95  # void fraction beyond which the sheet grows in its plane only (_sheet_thickness)
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,7 @@ class Foam:
     skin_thickness_um: float
     sheet_thickness_um: float
     freeze_time_s: float  # after the die exit
+    cooling_void_fraction: float  # the sheet's mean over its cooling (_cooling_void_fraction)
     gas_mass_rel_error: float
     nucleation_t: np.ndarray
     nucleation_rate: np.ndarray  # 1/(m^3 s)
@@ -142,6 +150,7 @@ class Foam:
             "skin_thickness_um": self.skin_thickness_um,
             "sheet_thickness_um": self.sheet_thickness_um,
             "freeze_time_s": self.freeze_time_s,
+            "cooling_void_fraction": self.cooling_void_fraction,
             "gas_mass_rel_error": self.gas_mass_rel_error,
             "cohorts": {
                 "birth_time_s": self.birth_times.tolist(),
@@ -224,33 +233,38 @@ def simulate_foam(
     T_exit = float(history.T[-1])
 
     # the sheet cools as a foam of void fraction phi_c, which must be the foam's own: passes from
-    # an estimate until they agree, in u = ln(1 - phi) (module docstring), sharing the die where
-    # they can (_foam)
+    # an estimate until they agree, in u = ln(1 - phi) (module docstring), fast ones first, which
+    # share the die where they can (_foam), then those of the fidelity asked
     u_c = math.log1p(-_void_estimate(polymer, w0))
-    rtol, die, last = GROWTH_RTOL[fidelity], None, None
-    lo, hi = -math.inf, 0.0  # bracket: less void than assumed at lo (u > u_c), more at hi
-    for n in range(1, COOLING_PASSES + 1):
-        passes = ("fast", COHORTS["fast"]) if n == 1 else (fidelity, cohorts or COHORTS[fidelity])
-        sheet, thickness, t_cool = _cool(recipe, polymer, T_exit, -math.expm1(u_c))
-        parcel = _Parcel(line, sheet, t_exit)
-        foam, die = _foam(
-            recipe, polymer, w0, parcel, t_exit, t_cool, *passes, rtol, thickness, die
-        )
-        u = math.log1p(-foam.void_fraction)
-        gap = abs(u - u_c)
-        if passes[0] == fidelity and gap <= COOLING_VOID_TOL:
-            return foam
-        # next: the fixed point of the line through this pass and the last (secant; its slope s
-        # at most 0.8, a step at most 5 times the pass's own change), or, if that leaves the
-        # bracket (lo, hi] of the fixed point, the bracket's middle
-        if u > u_c:
-            lo = u_c
-        else:
-            hi = u_c
-        s = (u - last[1]) / (u_c - last[0]) if last is not None and u_c != last[0] else 0.0
-        last, u_c = (u_c, u), u_c + (u - u_c) / max(1.0 - s, 0.2)
-        if not lo < u_c <= hi:
-            u_c = 0.5 * (lo + hi)
+    rtol, die, s = GROWTH_RTOL[fidelity], None, 0.0
+    for phase in dict.fromkeys(("fast", fidelity)):
+        size = (cohorts or COHORTS[phase]) if phase == fidelity else COHORTS[phase]
+        last, lo, hi = None, -math.inf, 0.0  # bracket: less void than assumed at lo, more at hi
+        for _ in range(COOLING_PASSES):
+            sheet, t_cool = _cool(recipe, polymer, T_exit, -math.expm1(u_c))
+            parcel = _Parcel(line, sheet, t_exit)
+            foam, die = _foam(recipe, polymer, w0, parcel, t_exit, t_cool, phase, size, rtol, die)
+            u = math.log1p(-foam.cooling_void_fraction)
+            gap = abs(u - u_c)
+            # next: the fixed point of the line through this pass and the last (secant; its slope
+            # s at most 0.8, a step at most 5 times the pass's own change; the first pass of a
+            # phase takes the last phase's slope), or, if that leaves the bracket (lo, hi] of the
+            # fixed point, the bracket's middle
+            if u > u_c:
+                lo = u_c
+            else:
+                hi = u_c
+            if last is not None and u_c != last[0]:
+                s = (u - last[1]) / (u_c - last[0])
+            last, u_next = (u_c, u), u_c + (u - u_c) / max(1.0 - s, 0.2)
+            if not lo < u_next <= hi:
+                u_next = 0.5 * (lo + hi)
+            if gap <= COOLING_VOID_TOL:
+                break
+            u_c = u_next
+        u_c = u_next
+    if gap <= COOLING_VOID_TOL:
+        return foam
     return replace(
         foam,
         notes=(
@@ -271,9 +285,41 @@ def _void_estimate(polymer, w0: dict[str, float]) -> float:
     return gas / (gas + 1.0 / melt_density(polymer, T))
 
 
+def _sheet_thickness(gap: float, phi: float) -> float:
+    """The thickness (m) of a sheet extruded through ``gap`` (m) that foamed to the void fraction
+    phi: gap / (1 - phi)^(1/3) (isotropic expansion) up to phi = ``THICKEST``, beyond which it
+    grows in its plane only."""
+    return gap / (1.0 - min(phi, THICKEST)) ** (1.0 / 3.0)
+
+
+def _area_per_polymer(phi: np.ndarray) -> np.ndarray:
+    """The faces of the sheet per face of the unfoamed sheet at the void fraction(s) phi:
+    1 / ((1 - phi) e), e = _sheet_thickness / gap its expansion in thickness."""
+    return (1.0 - np.minimum(phi, THICKEST)) ** (1.0 / 3.0) / (1.0 - phi)
+
+
+def _cooling_void_fraction(histories, counts, t_exit: float, t_freeze: float) -> float:
+    """The constant void fraction that cools the sheet as the foam's phi(t) does, from the die
+    exit to freezing (module docstring): the one whose faces per unit of polymer,
+    :func:`_area_per_polymer`, are the mean of phi(t)'s over that time. phi(t) is that of the
+    cohorts' radii (counts per m3 of melt) at the times of their steps."""
+    t = np.concatenate([[t_exit, t_freeze], *(h.t for h in histories)])
+    t = np.unique(t[(t >= t_exit) & (t <= t_freeze)])
+    bubble = np.zeros(len(t))
+    for n, h in zip(counts, histories, strict=True):
+        bubble += n * FOUR_PI_3 * np.interp(t, h.t, h.R, left=0.0, right=h.R[-1]) ** 3
+    area = _area_per_polymer(bubble / (1.0 + bubble))
+    mean = float(np.trapezoid(area, t) / (t[-1] - t[0])) if len(t) > 1 else float(area[0])
+    # invert: area = (1 - phi)^(-2/3) up to THICKEST, (1 - THICKEST)^(1/3) / (1 - phi) beyond
+    if mean <= (1.0 - THICKEST) ** (-2.0 / 3.0):
+        return 1.0 - mean**-1.5
+    return 1.0 - (1.0 - THICKEST) ** (1.0 / 3.0) / mean
+
+
 def _cool(recipe: Recipe, polymer, T_exit: float, phi: float):
-    """The sheet after the die: thickness gap / (1 - phi)^(1/3) (isotropic expansion)."""
-    thickness = recipe.die.gap / (1.0 - min(phi, 0.95)) ** (1.0 / 3.0)
+    """The cooling of the sheet after the die as a foam of void fraction phi (its thickness
+    :func:`_sheet_thickness`), and how long it is followed (s)."""
+    thickness = _sheet_thickness(recipe.die.gap, phi)
     k = foam_conductivity(polymer["k_melt"], phi)
     rho_cp = (1.0 - phi) * melt_density(polymer, T_exit) * polymer["cp_melt"]
     h = recipe.post_die.htc
@@ -283,7 +329,7 @@ def _cool(recipe: Recipe, polymer, T_exit: float, phi: float):
         600.0, 8.0 * (rho_cp * thickness / (2.0 * h) + thickness**2 / (math.pi**2 * alpha))
     )
     sheet = cool_sheet(thickness, T_exit, ambient, h, k, rho_cp, t_cool)
-    return sheet, thickness, t_cool
+    return sheet, t_cool
 
 
 def _freeze_temperature(polymer, dissolved: dict):
@@ -375,9 +421,7 @@ def _nucleate(recipe, polymer, w0, parcel: _Parcel, t_exit, t_upper, cohorts: in
     return _Nuclei(times, J, X, births, counts, shells, R0, density * shells, in_die)
 
 
-def _foam(
-    recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, rtol, thickness, die=None
-):
+def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, rtol, die=None):
     """One pass: the foam under this parcel's cooling, grown at the tolerance ``rtol``, and what
     a next pass may reuse of it.
 
@@ -430,6 +474,7 @@ def _foam(
     pairs, wall = _walls(knobs, histories, radii, counts, phi, t_freeze)
     weight = np.outer(counts * alive, counts * alive)
     ruptured = float((pairs * weight).sum() / weight.sum()) if weight.sum() else 0.0
+    thickness = _sheet_thickness(recipe.die.gap, phi)
     skin = _skin(recipe, polymer, w0, parcel, t_exit, thickness)
     return Foam(
         birth_times=births,
@@ -446,6 +491,7 @@ def _foam(
         skin_thickness_um=skin * 1e6,
         sheet_thickness_um=thickness * 1e6,
         freeze_time_s=t_freeze - t_exit,
+        cooling_void_fraction=_cooling_void_fraction(histories, counts, t_exit, t_freeze),
         gas_mass_rel_error=float(_gas_error(histories, counts, t_freeze)),
         nucleation_t=times,
         nucleation_rate=J,
