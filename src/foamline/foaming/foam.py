@@ -53,9 +53,9 @@ may oscillate (slope about -0.6 for (a) with 0.4 times its loading, a 0.9 mm gap
    (:func:`.growth.advance_cells`, Amon-Denson cell model, one diffusion equation per fluid), at
    a relative tolerance ``GROWTH_RTOL`` of 1e-4 in full fidelity and 1e-3 in fast fidelity,
    with free steps, each of them reported. Against an integration at rtol 1e-6, the full foams
-   of (a), (b) and (e) are within 4.4e-5 in mean diameter, 5.2e-6 in void fraction, 3.1e-5 in
+   of (a), (b) and (e) are within 3.8e-5 in mean diameter, 3.4e-6 in void fraction, 1.9e-5 in
    freezing time and 2.0e-4 in each cohort's peak wall stress, the fast foams of the examples
-   within 3.4e-4, 2.2e-5, 1.3e-3 and 3.6e-3 (docs/foaming.md, verification). Every cooling pass
+   within 3.3e-4, 2.0e-5, 8.9e-4 and 3.6e-3 (docs/foaming.md, verification). Every cooling pass
    runs at the tolerance of the fidelity asked.
 4. Freezing: the structure freezes where the mid-plane temperature falls below the glass
    transition of the melt with the gas still dissolved in the shells (Chow), or below the
