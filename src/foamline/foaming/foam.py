@@ -301,7 +301,7 @@ def _area_per_polymer(phi: np.ndarray) -> np.ndarray:
 def _cooling_void_fraction(histories, counts, t_exit: float, t_freeze: float) -> float:
     """The constant void fraction that cools the sheet as the foam's phi(t) does, from the die
     exit to freezing (module docstring): the one whose faces per unit of polymer,
-    :func:`_area_per_polymer`, are the mean of phi(t)'s over that time. phi(t) is that of the
+    :func:`_area_per_polymer`, are their mean under phi(t) over that time. phi(t) is that of the
     cohorts' radii (counts per m3 of melt) at the times of their steps."""
     t = np.concatenate([[t_exit, t_freeze], *(h.t for h in histories)])
     t = np.unique(t[(t >= t_exit) & (t <= t_freeze)])
