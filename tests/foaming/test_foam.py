@@ -408,7 +408,7 @@ def test_the_sheet_cools_with_its_foams_void_fraction_over_the_cooling() -> None
     )
     phi_t = bubble / (1.0 + bubble)
     n = 24
-    heat = melt_density(polymer, T_exit) * polymer["cp_melt"] * gap / n  # J/K per volume, face
+    heat = melt_density(polymer, T_exit) * polymer["cp_melt"] * gap / n  # J/(K m2) a volume
 
     def rates(t, T, phi_of):
         phi = phi_of(t)
@@ -426,8 +426,10 @@ def test_the_sheet_cools_with_its_foams_void_fraction_over_the_cooling() -> None
             rates, (0.0, 4.0 * foam.freeze_time_s), np.full(n, T_exit), method="Radau",
             args=(phi_of,), rtol=1e-8, atol=1e-6, dense_output=True, max_step=1e-3,
         )  # fmt: skip
-        mid = lambda t: solution.sol(t)[n // 2 - 1 : n // 2 + 1].mean() - T_target  # noqa: E731
-        return brentq(mid, 1e-6, 4.0 * foam.freeze_time_s)
+        return brentq(
+            lambda t: solution.sol(t)[n // 2 - 1 : n // 2 + 1].mean() - T_target,  # mid-plane
+            1e-6, 4.0 * foam.freeze_time_s,
+        )  # fmt: skip
 
     sheet, _ = foam_module._cool(recipe, polymer, T_exit, foam.cooling_void_fraction)
     T_freeze = float(sheet.mid_temperature(foam.freeze_time_s))
