@@ -106,7 +106,7 @@ GROWTH_RTOL = {"full": 1e-4, "fast": 1e-3}  # relative tolerance of the growth (
 FEWEST_CELLS = 1e9  # cells per m3 of melt (one per mm3) below which nothing foams
 COOLING_VOID_TOL = 2e-3  # |ln((1 - phi_eff) / (1 - phi_c))|, foam against cooling (docstring)
 COOLING_PASSES = 8  # at most
-THICKEST = 0.95  # void fraction beyond which the sheet grows in its plane only (_sheet_thickness)
+THICKEST = 0.95  # void fraction beyond which the sheet grows in its plane only (_gap_per_thickness)
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,8 @@ def simulate_foam(
     # share the die where they can (_foam), then those of the fidelity asked
     u_c = math.log1p(-_void_estimate(polymer, w0))
     rtol, die, s = GROWTH_RTOL[fidelity], None, 0.0
-    for phase in dict.fromkeys(("fast", fidelity)):
+    phases = ("fast",) if fidelity == "fast" else ("fast", fidelity)
+    for phase in phases:
         size = (cohorts or COHORTS[phase]) if phase == fidelity else COHORTS[phase]
         last, lo, hi = None, -math.inf, 0.0  # bracket: less void than assumed at lo, more at hi
         for _ in range(COOLING_PASSES):
@@ -256,13 +257,11 @@ def simulate_foam(
                 hi = u_c
             if last is not None and u_c != last[0]:
                 s = (u - last[1]) / (u_c - last[0])
-            last, u_next = (u_c, u), u_c + (u - u_c) / max(1.0 - s, 0.2)
-            if not lo < u_next <= hi:
-                u_next = 0.5 * (lo + hi)
-            if gap <= COOLING_VOID_TOL:
+            last, u_c = (u_c, u), u_c + (u - u_c) / max(1.0 - s, 0.2)
+            if not lo < u_c <= hi:
+                u_c = 0.5 * (lo + hi)
+            if gap <= COOLING_VOID_TOL:  # the next phase, if any, starts from u_c
                 break
-            u_c = u_next
-        u_c = u_next
     if gap <= COOLING_VOID_TOL:
         return foam
     return replace(
@@ -285,30 +284,26 @@ def _void_estimate(polymer, w0: dict[str, float]) -> float:
     return gas / (gas + 1.0 / melt_density(polymer, T))
 
 
-def _sheet_thickness(gap: float, phi: float) -> float:
-    """The thickness (m) of a sheet extruded through ``gap`` (m) that foamed to the void fraction
-    phi: gap / (1 - phi)^(1/3) (isotropic expansion) up to phi = ``THICKEST``, beyond which it
-    grows in its plane only."""
-    return gap / (1.0 - min(phi, THICKEST)) ** (1.0 / 3.0)
-
-
-def _area_per_polymer(phi: np.ndarray) -> np.ndarray:
-    """The faces of the sheet per face of the unfoamed sheet at the void fraction(s) phi:
-    1 / ((1 - phi) e), e = _sheet_thickness / gap its expansion in thickness."""
-    return (1.0 - np.minimum(phi, THICKEST)) ** (1.0 / 3.0) / (1.0 - phi)
+def _gap_per_thickness(phi):
+    """The die gap over the thickness of the sheet at the void fraction(s) phi: (1 - phi)^(1/3)
+    (isotropic expansion) up to phi = ``THICKEST``, beyond which the sheet grows in its plane
+    only."""
+    return (1.0 - np.minimum(phi, THICKEST)) ** (1.0 / 3.0)
 
 
 def _cooling_void_fraction(histories, counts, t_exit: float, t_freeze: float) -> float:
     """The constant void fraction that cools the sheet as the foam's phi(t) does, from the die
-    exit to freezing (module docstring): the one whose faces per unit of polymer,
-    :func:`_area_per_polymer`, are their mean under phi(t) over that time. phi(t) is that of the
-    cohorts' radii (counts per m3 of melt) at the times of their steps."""
+    exit to freezing (module docstring): the one whose faces per face of the unfoamed sheet,
+    a = (gap / thickness) / (1 - phi) (:func:`_gap_per_thickness`), are their mean under phi(t)
+    over that time. phi(t) is that of the cohorts' radii (counts per m3 of melt) at the times
+    of their steps."""
     t = np.concatenate([[t_exit, t_freeze], *(h.t for h in histories)])
     t = np.unique(t[(t >= t_exit) & (t <= t_freeze)])
     bubble = np.zeros(len(t))
     for n, h in zip(counts, histories, strict=True):
         bubble += n * FOUR_PI_3 * np.interp(t, h.t, h.R, left=0.0, right=h.R[-1]) ** 3
-    area = _area_per_polymer(bubble / (1.0 + bubble))
+    phi = bubble / (1.0 + bubble)
+    area = _gap_per_thickness(phi) / (1.0 - phi)
     mean = float(np.trapezoid(area, t) / (t[-1] - t[0])) if len(t) > 1 else float(area[0])
     # invert: area = (1 - phi)^(-2/3) up to THICKEST, (1 - THICKEST)^(1/3) / (1 - phi) beyond
     if mean <= (1.0 - THICKEST) ** (-2.0 / 3.0):
@@ -318,8 +313,8 @@ def _cooling_void_fraction(histories, counts, t_exit: float, t_freeze: float) ->
 
 def _cool(recipe: Recipe, polymer, T_exit: float, phi: float):
     """The cooling of the sheet after the die as a foam of void fraction phi (its thickness
-    :func:`_sheet_thickness`), and how long it is followed (s)."""
-    thickness = _sheet_thickness(recipe.die.gap, phi)
+    :func:`_gap_per_thickness`), and how long it is followed (s)."""
+    thickness = recipe.die.gap / float(_gap_per_thickness(phi))
     k = foam_conductivity(polymer["k_melt"], phi)
     rho_cp = (1.0 - phi) * melt_density(polymer, T_exit) * polymer["cp_melt"]
     h = recipe.post_die.htc
@@ -474,7 +469,7 @@ def _foam(recipe, polymer, w0, parcel, t_exit, t_cool, fidelity, cohorts, rtol, 
     pairs, wall = _walls(knobs, histories, radii, counts, phi, t_freeze)
     weight = np.outer(counts * alive, counts * alive)
     ruptured = float((pairs * weight).sum() / weight.sum()) if weight.sum() else 0.0
-    thickness = _sheet_thickness(recipe.die.gap, phi)
+    thickness = recipe.die.gap / float(_gap_per_thickness(phi))
     skin = _skin(recipe, polymer, w0, parcel, t_exit, thickness)
     return Foam(
         birth_times=births,
