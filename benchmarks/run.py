@@ -17,7 +17,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from foamline import load_recipe, simulate
+from foamline import compiled, load_recipe, simulate
 from foamline.foaming.foam import simulate_foam
 from foamline.foaming.nucleation import _ROW_CACHE
 from foamline.foaming.properties import _NODE_CACHE
@@ -59,6 +59,19 @@ def median_run(fn: Callable[[], object], runs: int) -> tuple[float, object]:
         timed.append((time.perf_counter() - start, result))
     timed.sort(key=lambda item: item[0])
     return timed[len(timed) // 2]
+
+
+def numpy_only(fn: Callable[[], object]) -> Callable[[], object]:
+    """``fn`` run with the numpy code instead of the compiled kernels (foamline.compiled)."""
+
+    def run() -> object:
+        before, compiled.ENABLED = compiled.ENABLED, False
+        try:
+            return fn()
+        finally:
+            compiled.ENABLED = before
+
+    return run
 
 
 def main() -> None:
@@ -161,14 +174,17 @@ def main() -> None:
         )
     console.print(foam)
 
+    kernels = "compiled by numba" if compiled.ENABLED else "numpy (numba is not installed)"
     examples = Table(
         title="Foam of each bundled example: simulate_foam, fast median of 3 runs after a first "
-        "one, full one run (targets 0.1 s and 5 s)",
+        f"one, full one run (targets 0.1 s and 5 s); the fast closure's kernel {kernels}, and "
+        "numpy alone",
         title_justify="left",
     )
     columns = (
         "example",
         "fast [s]",
+        "fast, numpy [s]",
         "fast, first [s]",
         "full [s]",
         "born in the die",
@@ -185,11 +201,13 @@ def main() -> None:
         _ROW_CACHE.clear()
         first, _ = median_run(partial(simulate_foam, other, other_line, "fast"), 1)
         elapsed, result = median_run(partial(simulate_foam, other, other_line, "fast"), 3)
+        plain, _ = median_run(numpy_only(partial(simulate_foam, other, other_line, "fast")), 3)
         full_elapsed, full = median_run(partial(simulate_foam, other, other_line, "full"), 1)
         in_die = int(np.sum(result.birth_times < other_line.die_history.t[-1]))
         examples.add_row(
             path.stem,
             f"{elapsed:.3f}",
+            f"{plain:.3f}",
             f"{first:.3f}",
             f"{full_elapsed:.2f}",
             f"{in_die} of {len(result.birth_times)}",

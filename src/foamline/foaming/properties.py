@@ -115,10 +115,11 @@ class MeltProperties:
                 value, f"diffusivity_m2_s[{name!r}]"
             )
         self._fixed_D_columns = np.nonzero(~np.isnan(self.fixed_diffusivity))[0]
-        self._plasticisation = (
+        #: beta_i of ln eta = ln eta_neat - sum_i beta_i w_i, 1/(kg/kg) (0 for a fixed viscosity)
+        self.plasticisation = (
             np.array(plasticisation_coefficients(self.polymer, names))
             if self.fixed_viscosity is None
-            else None
+            else np.zeros(len(names))
         )
         self._key = (self.polymer.key, names, surface_tension_N_m is None)
 
@@ -131,7 +132,7 @@ class MeltProperties:
     def ln_neat_viscosities(self, T, P) -> np.ndarray:
         """ln of the zero-shear viscosity (Pa s) of the neat melt at T (K) and P (Pa), arrays of
         one shape (the fixed viscosity if one was given); ``inf`` for a glass."""
-        if self._plasticisation is None:
+        if self.fixed_viscosity is not None:
             return np.full(np.shape(T), math.log(self.fixed_viscosity))
         return ln_neat_zero_shear_viscosity(self.polymer, T, P)
 
@@ -139,9 +140,9 @@ class MeltProperties:
         """ln of the zero-shear viscosity (Pa s) of melt holding ``wall`` (rows, fluids) kg/kg,
         from that of the neat melt (:meth:`ln_neat_viscosities`, one per row):
         :func:`foamline.materials.zero_shear_viscosity` by its exponential plasticisation."""
-        if self._plasticisation is None:
+        if self.fixed_viscosity is not None:
             return neat
-        return neat - wall @ self._plasticisation
+        return neat - wall @ self.plasticisation
 
     def surface_tensions(self, node: NodeArrays, wall: np.ndarray) -> np.ndarray:
         """Surface tension, N/m, of the melt holding ``wall`` (cells, fluids) kg/kg at the node's T
