@@ -155,13 +155,7 @@ class FastCells:
         t (rows,); by :func:`closure_rows` where kernels are compiled (:mod:`foamline.compiled`),
         else as written here."""
         if compiled.ENABLED:
-            T, P, node, neat = self.conditions(t)
-            fixed = self.melt.fixed_surface_tension
-            return closure_rows(
-                T, P, node.henry, node.diffusivity, node.cap, node.sigma0, node.sigma_slope,
-                node.sigma_curvature, neat, self.melt.plasticisation,
-                math.nan if fixed is None else fixed, self._columns[cells], z,
-            )  # fmt: skip
+            return closure_rows(*self.kernel_arguments(t, z, cells))
         nf, at = self.nf, self._at
         u, v = z[:, 1 : 1 + nf], z[:, 1 + nf :]
         node, c, R, R3, wall, dlnR = self.bubble(t, z[:, 0], u, cells)
@@ -178,6 +172,16 @@ class FastCells:
         out[:, 1 : 1 + nf] = D * R[:, None] * drive * g * c[:, at["b_rate"]] - 3.0 * u * rate
         out[:, 1 + nf :] = D * c[:, at["tau_rate"]] - 4.0 * v * rate
         return out
+
+    def kernel_arguments(self, t: np.ndarray, z: np.ndarray, cells: np.ndarray) -> tuple:
+        """The arguments of :func:`closure_rows` for :meth:`rhs`'s."""
+        T, P, node, neat = self.conditions(t)
+        fixed = self.melt.fixed_surface_tension
+        return (
+            T, P, node.henry, node.diffusivity, node.cap, node.sigma0, node.sigma_slope,
+            node.sigma_curvature, neat, self.melt.plasticisation,
+            math.nan if fixed is None else fixed, self._columns[cells], z,
+        )  # fmt: skip
 
     def contents(self, k: int, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Contents b and dissolved mass (kg) per fluid of cell k over its states ``zs``."""
