@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -94,3 +96,15 @@ def test_tabulated_vapour_pressure_matches_coolprop(name: str) -> None:
     for T in np.linspace(t_triple + 0.01, t_crit - 0.01, 157):
         exact = CP.PropsSI("P", "T", T, "Q", 0, cp_name)
         assert vapour_pressure(name, T) == pytest.approx(exact, rel=3e-5), T
+
+
+def test_coolprop_is_imported_at_the_first_fluid_property_not_before() -> None:
+    # CoolProp's import loads every fluid of its library (4.0 s with CoolProp 8.0): the CLI and
+    # the package import without it, and the first fluid property brings it in.
+    script = (
+        "import sys; import foamline.cli; before = 'CoolProp' in sys.modules; "
+        "from foamline.materials import fluid_density; fluid_density('CO2', 300.0, 1e5); "
+        "print(before, 'CoolProp' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

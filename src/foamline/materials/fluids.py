@@ -16,12 +16,21 @@ from __future__ import annotations
 import math
 from functools import cache
 
-import CoolProp.CoolProp as CP
 import numpy as np
 from scipy.interpolate import CubicSpline
 
 from foamline.errors import MaterialError
 from foamline.materials.library import Fluid, fluid
+
+
+@cache
+def _cp():
+    """CoolProp.CoolProp, imported at the first fluid property: the import loads every fluid of
+    CoolProp's library (4.0 s with CoolProp 8.0, 0.9 s with 7.0, on the development machine),
+    which commands that need none (help, analyze, materials) do not wait for."""
+    import CoolProp.CoolProp
+
+    return CoolProp.CoolProp
 
 
 def _fluid(name_or_fluid: str | Fluid) -> Fluid:
@@ -37,15 +46,15 @@ def density(fluid_name: str | Fluid, T: float, P: float) -> float:
     f = _fluid(fluid_name)
     state = _state(f.coolprop_name)
     try:
-        state.update(CP.PT_INPUTS, P, T)
+        state.update(_cp().PT_INPUTS, P, T)
         return float(state.rhomass())
     except ValueError as exc:
         # within 1e-6 of the saturation pressure CoolProp will not choose the phase: the
         # sign of P - p_sat(T) does (compressed liquid at or above it, vapour below)
         try:
-            p_sat = CP.PropsSI("P", "T", T, "Q", 0, f.coolprop_name)
-            state.specify_phase(CP.iphase_liquid if P >= p_sat else CP.iphase_gas)
-            state.update(CP.PT_INPUTS, P, T)
+            p_sat = _cp().PropsSI("P", "T", T, "Q", 0, f.coolprop_name)
+            state.specify_phase(_cp().iphase_liquid if P >= p_sat else _cp().iphase_gas)
+            state.update(_cp().PT_INPUTS, P, T)
             return float(state.rhomass())
         except ValueError:
             pass
@@ -58,10 +67,10 @@ def density(fluid_name: str | Fluid, T: float, P: float) -> float:
 
 
 @cache
-def _state(coolprop_name: str) -> CP.AbstractState:
+def _state(coolprop_name: str):
     """CoolProp's state of a fluid (its Helmholtz equation of state, the backend PropsSI uses),
     kept and updated in place: a density costs about 20 us this way, 80 us through PropsSI."""
-    return CP.AbstractState("HEOS", coolprop_name)
+    return _cp().AbstractState("HEOS", coolprop_name)
 
 
 def vapour_pressure(fluid_name: str | Fluid, T: float) -> float:
@@ -82,7 +91,7 @@ def vapour_pressure(fluid_name: str | Fluid, T: float) -> float:
         )
     if T < t_table:
         return float(math.exp(curve(1.0 / T)))
-    return float(CP.PropsSI("P", "T", T, "Q", 0, f.coolprop_name))
+    return float(_cp().PropsSI("P", "T", T, "Q", 0, f.coolprop_name))
 
 
 def critical_temperature(fluid_name: str | Fluid) -> float:
@@ -95,7 +104,7 @@ def critical_temperature(fluid_name: str | Fluid) -> float:
 
 @cache
 def _coolprop_critical(coolprop_name: str) -> float:
-    return float(CP.PropsSI("Tcrit", coolprop_name))
+    return float(_cp().PropsSI("Tcrit", coolprop_name))
 
 
 @cache
@@ -104,10 +113,10 @@ def _vapour_curve(coolprop_name: str) -> tuple[float, float, CubicSpline]:
     1 K below the critical point (relative error < 3e-5 for ethanol, < 3e-7 for the
     others; tests/materials/test_fluids.py); a
     CoolProp call costs about 0.1 ms, the spline about 2 us. Returns (T_triple, T_end, spline)."""
-    t_triple = float(CP.PropsSI("Ttriple", coolprop_name))
+    t_triple = float(_cp().PropsSI("Ttriple", coolprop_name))
     t_end = _coolprop_critical(coolprop_name) - 1.0
     inverse = np.linspace(1.0 / t_end, 1.0 / t_triple, 800)
-    ln_p = [math.log(CP.PropsSI("P", "T", 1.0 / x, "Q", 0, coolprop_name)) for x in inverse]
+    ln_p = [math.log(_cp().PropsSI("P", "T", 1.0 / x, "Q", 0, coolprop_name)) for x in inverse]
     return t_triple, t_end, CubicSpline(inverse, ln_p)
 
 
@@ -115,7 +124,7 @@ def phase(fluid_name: str | Fluid, T: float, P: float) -> str:
     """CoolProp's phase name at (T, P): 'liquid', 'gas', 'supercritical', ... ."""
     f = _fluid(fluid_name)
     try:
-        return str(CP.PhaseSI("T", T, "P", P, f.coolprop_name))
+        return str(_cp().PhaseSI("T", T, "P", P, f.coolprop_name))
     except ValueError as exc:
         raise MaterialError(f"CoolProp cannot evaluate the phase of {f.name}: {exc}") from None
 
@@ -127,7 +136,7 @@ def is_dense(fluid_name: str | Fluid, T: float, P: float) -> bool:
     which is why the patent's pump heads are cooled (claim 16).
     """
     f = _fluid(fluid_name)
-    rho_c = float(CP.PropsSI("rhocrit", f.coolprop_name))
+    rho_c = float(_cp().PropsSI("rhocrit", f.coolprop_name))
     return density(f, T, P) >= rho_c
 
 
