@@ -174,7 +174,8 @@ class FastCells:
         return out
 
     def kernel_arguments(self, t: np.ndarray, z: np.ndarray, cells: np.ndarray) -> tuple:
-        """The arguments of :func:`closure_rows` for :meth:`rhs`'s."""
+        """The arguments of :func:`closure_rows` for the states z (rows, width) of the cells of
+        index ``cells`` at the times t (s), as :meth:`rhs` takes them."""
         T, P, node, neat = self.conditions(t)
         fixed = self.melt.fixed_surface_tension
         return (

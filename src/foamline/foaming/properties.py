@@ -139,9 +139,8 @@ class MeltProperties:
     def ln_viscosities(self, neat: np.ndarray, wall: np.ndarray) -> np.ndarray:
         """ln of the zero-shear viscosity (Pa s) of melt holding ``wall`` (rows, fluids) kg/kg,
         from that of the neat melt (:meth:`ln_neat_viscosities`, one per row):
-        :func:`foamline.materials.zero_shear_viscosity` by its exponential plasticisation."""
-        if self.fixed_viscosity is not None:
-            return neat
+        :func:`foamline.materials.zero_shear_viscosity` by its exponential plasticisation (none
+        for a fixed viscosity: its coefficients are 0)."""
         return neat - wall @ self.plasticisation
 
     def surface_tensions(self, node: NodeArrays, wall: np.ndarray) -> np.ndarray:
